@@ -1,0 +1,56 @@
+"""planlib: where did each provision of a peace plan come from, and who said it first?"""
+
+from importlib import metadata as _metadata
+
+from .errors import (
+    GoldFormatError,
+    PlanFormatError,
+    PlanlibError,
+    RegistryFormatError,
+    SourceError,
+    SourceFormatError,
+)
+from .matching import DEFAULT_MIN_SCORE, DEFAULT_TOP, Matcher, Vocabulary, match
+from .model import Concept, Evidence, Plan, Provision, Source, Statement
+from .people import Registry, load_people
+from .places import Gazetteer, load_gazetteer
+from .plans import bundled_plans, load_plan
+from .results import ProvisionRow, ProvisionTable
+from .sources import PlanlibWarning, iter_sources, read_sources, read_text
+
+try:
+    __version__ = _metadata.version("planlib")
+except _metadata.PackageNotFoundError:  # pragma: no cover - an uninstalled checkout
+    __version__ = "0+unknown"
+
+__all__ = [
+    "DEFAULT_MIN_SCORE",
+    "DEFAULT_TOP",
+    "Concept",
+    "Evidence",
+    "Gazetteer",
+    "GoldFormatError",
+    "Matcher",
+    "Plan",
+    "PlanFormatError",
+    "PlanlibError",
+    "PlanlibWarning",
+    "Provision",
+    "ProvisionRow",
+    "ProvisionTable",
+    "Registry",
+    "RegistryFormatError",
+    "Source",
+    "SourceError",
+    "SourceFormatError",
+    "Statement",
+    "Vocabulary",
+    "bundled_plans",
+    "iter_sources",
+    "load_gazetteer",
+    "load_people",
+    "load_plan",
+    "match",
+    "read_sources",
+    "read_text",
+]

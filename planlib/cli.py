@@ -1,0 +1,201 @@
+"""The ``planlib`` command: parse options, call the library, print, turn errors into one line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import _data
+from .errors import PlanlibError
+from .matching import DEFAULT_MIN_SCORE, DEFAULT_TOP, match
+from .plans import load_plan
+from .render import FORMATS, LAYOUTS, render
+from .sources import PlanlibWarning, iter_sources, read_sources
+
+__all__ = ["EXIT_CODES", "main"]
+
+EXIT_CODES = {
+    0: "success",
+    1: "bad input: a plan, source or data file could not be used (the message names it)",
+    2: "bad usage: unknown command or option, or a bad option value",
+    130: "interrupted",
+}
+"""Exit statuses of every planlib command."""
+
+_EPILOG = "exit status: " + "; ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES.items())
+_SUFFIX_FORMAT = {".md": "md", ".markdown": "md", ".csv": "csv", ".json": "json", ".html": "html", ".htm": "html"}
+
+
+def _score(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"must lie in 0..100, got {text}")
+    return value
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+    return value
+
+
+def _output_options(p: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+    """The output options every table-printing command shares."""
+    p.add_argument("--format", "-f", choices=formats, help="output format (default: from the -o file's extension, else md)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output (written whole or not at all)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planlib",
+        description="Map the provisions of a peace plan to the statements and reporting that support them.",
+        epilog=_EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"planlib {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    t = sub.add_parser(
+        "table", help="print the provision-to-source table",
+        description="Match sources against a plan and print, for every provision, the statements that support it.",
+        epilog=_EPILOG,
+    )
+    t.add_argument("--plan", metavar="FILE", help=f"plan file or bundled plan id (default: {_data.DEFAULT_PLAN})")
+    t.add_argument("--sources", nargs="+", metavar="PATH", help="files or folders to read (default: the bundled seeds/)")
+    _output_options(t, list(FORMATS))
+    t.add_argument("--layout", choices=LAYOUTS, default="provision", help="provision (default), source or coverage")
+    t.add_argument("--min-score", type=_score, default=DEFAULT_MIN_SCORE, metavar="N",
+                   help=f"leave out evidence scoring below N, 0-100 (default: {DEFAULT_MIN_SCORE:g})")
+    t.add_argument("--top", type=_positive, default=DEFAULT_TOP, metavar="N",
+                   help=f"list at most N statements per provision (default: {DEFAULT_TOP}); all are counted")
+    t.add_argument("--provision", action="append", metavar="ID|REF", help="only these provisions (repeatable)")
+    t.add_argument("--include-all", action="store_true",
+                   help="also match labels, stage directions, datelines and boilerplate")
+    t.set_defaults(run=_table)
+
+    s = sub.add_parser(
+        "statements", help="list every statement read from sources",
+        description="Read sources and list every statement with its span, kind, speaker and outlet.",
+        epilog=_EPILOG,
+    )
+    s.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled seeds/)")
+    _output_options(s, ["md", "json"])
+    s.set_defaults(run=_statements)
+    return parser
+
+
+def _version() -> str:
+    from .render._common import version
+
+    return version()
+
+
+def _fmt(args: argparse.Namespace, allowed: Sequence[str]) -> str:
+    if args.format:
+        return str(args.format)
+    if args.output:
+        guess = _SUFFIX_FORMAT.get(Path(args.output).suffix.lower())
+        if guess in allowed:
+            return guess
+    return "md"
+
+
+def _emit(text: str, output: str | None) -> None:
+    """Print, or write the file atomically: a failed run never leaves a partial file behind."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or Path("."))
+    except OSError as exc:
+        raise PlanlibError(f"cannot write: {exc.strerror or exc}", where=output) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _table(args: argparse.Namespace) -> int:
+    plan = load_plan(args.plan)
+    if args.provision:
+        chosen = []
+        for key in args.provision:
+            picked = plan.select(key)
+            if not picked:
+                raise PlanlibError(f"no provision with id or ref {key!r}", where=plan.path, hint="see `planlib table --layout coverage`")
+            chosen.extend(p for p in picked if p not in chosen)
+        import attrs
+
+        plan = attrs.evolve(plan, provisions=[p for p in plan.provisions if p in chosen])
+    sources = iter_sources(args.sources) if args.sources else iter_sources()
+    table = match(plan, sources, min_score=args.min_score, top=args.top, include_all=args.include_all)
+    _emit(render(table, _fmt(args, list(FORMATS)), args.layout), args.output)
+    return 0
+
+
+def _statements(args: argparse.Namespace) -> int:
+    from .render.json import dumps, statement_dict
+    from .render.markdown import cell
+
+    sources = read_sources(args.paths) if args.paths else read_sources()
+    fmt = _fmt(args, ["md", "json"])
+    if fmt == "json":
+        data = {
+            "sources": [s.info for s in sources],
+            "statements": [statement_dict(st) for s in sources for st in s.statements],
+        }
+        _emit(dumps(data), args.output)
+        return 0
+    lines = ["| Statement | Span | Kind | Speaker | Outlet | Cited | Text |", "|---|---|---|---|---|---|---|"]
+    for s in sources:
+        for st in s.statements:
+            lines.append(
+                f"| {cell(st.id)} | {st.start}-{st.end} | {st.kind} | {cell(st.speaker)} | {cell(st.outlet)} "
+                f"| {cell(st.cited)} | {cell(st.text)} |"
+            )
+    _emit("\n".join(lines) + "\n", args.output)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (see ``EXIT_CODES``)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    if run is None:
+        parser.print_help(sys.stderr)
+        return 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", PlanlibWarning)
+        warnings.showwarning = _show_warning
+        try:
+            return run(args)
+        except PlanlibError as exc:
+            print(f"planlib: error: {exc}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("planlib: interrupted", file=sys.stderr)
+            return 130
+        except BrokenPipeError:
+            sys.stderr.close()
+            return 0
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_args: object, **_kw: object) -> None:
+    print(f"planlib: warning: {message}", file=sys.stderr)

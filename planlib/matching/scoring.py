@@ -1,0 +1,229 @@
+"""Scores one statement against the provisions its words point to, with every reason kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
+from ..model import Component, ConceptHit, Evidence, Plan, Statement, TermHit
+from ..text import figures, lexicon, tokens
+from .vocabulary import Term, Vocabulary
+
+__all__ = ["COMPONENTS", "KIND_FACTORS", "Matcher", "Weights"]
+
+COMPONENTS = {
+    "coverage": "share of the provision's concepts found, each weighted by how rare it is in the plan",
+    "proximity": "how close together the concepts stand in the statement",
+    "phrase": "rapidfuzz token_set_ratio between the statement and the provision's title and summary",
+    "kind": "deduction for statement kinds that say less (headlines, headings)",
+}
+"""Each score component and what it measures, in words (shown in explanations and docs)."""
+
+KIND_FACTORS = {"headline": 0.9, "heading": 0.9}
+"""Share of the score a statement of this kind keeps (1.0 for kinds not listed)."""
+
+
+@attrs.frozen
+class Weights:
+    """Points each component can add; they sum to 100."""
+
+    coverage: float = 65.0
+    proximity: float = 15.0
+    phrase: float = 20.0
+
+    def __attrs_post_init__(self) -> None:
+        total = self.coverage + self.proximity + self.phrase
+        if abs(total - 100.0) > 1e-9:
+            raise ValueError(f"weights must sum to 100, got {total}")
+
+
+@attrs.frozen
+class _Word:
+    index: int
+    surface: str
+    start: int
+    end: int
+
+
+class Matcher:
+    """Finds and scores the provisions of one plan in statements."""
+
+    def __init__(self, plan: Plan, vocabulary: Vocabulary | None = None, weights: Weights | None = None) -> None:
+        self.plan = plan
+        self.vocabulary = vocabulary if vocabulary is not None else Vocabulary(plan)
+        self.weights = weights if weights is not None else Weights()
+        self._stop = lexicon().stopwords
+        self._targets = [
+            default_process(f"{p.title} {p.summary}") for p in plan.provisions
+        ]
+
+    def evidence(self, statement: Statement) -> list[Evidence]:
+        """Every provision this statement supports, scored and explained (no threshold applied)."""
+        vocab = self.vocabulary
+        words: list[_Word] = []
+        hits: dict[int, dict[int, list[tuple[int, int]]]] = {}  # term -> word index in term -> statement words
+        for tok in tokens(statement.text):
+            m = vocab.lookup(tok.surface)
+            if m is None:
+                if tok.surface.casefold() not in self._stop:
+                    words.append(_Word(len(words), tok.surface, tok.start, tok.end))
+                continue
+            w = _Word(len(words), tok.surface, tok.start, tok.end)
+            words.append(w)
+            for ti, wi in vocab.by_key[m.key]:
+                hits.setdefault(ti, {}).setdefault(wi, []).append((w.index, 0))
+        if not hits:
+            return []
+        found: dict[int, dict[int, list[TermHit]]] = {}  # provision -> concept -> hits
+        for ti, by_word in hits.items():
+            term = vocab.terms[ti]
+            span = _term_span(term, by_word)
+            if span is None:
+                continue
+            first, last = span
+            start, end = words[first].start, words[last].end
+            surface = statement.text[start:end]
+            if len(term.words) == 1:
+                m = vocab.lookup(words[first].surface)
+                assert m is not None
+                fold = vocab.fold_of(term, 0, words[first].surface, m)
+                sim = m.similarity
+            else:
+                fold = "gazetteer" if term.via else _multi_fold(vocab, term, words, first, last)
+                sim = 100.0
+            provision = self.plan.provisions[term.provision]
+            concept = provision.concepts[term.concept]
+            label = term.text if term.via is None else f"{term.text} (in {term.via})"
+            hit = TermHit(concept.name, label, surface, statement.start + start, statement.start + end, fold, sim)
+            found.setdefault(term.provision, {}).setdefault(term.concept, []).append(hit)
+        nums = figures(statement.text) if any(
+            c.kind == "figure" for pi in found for c in self.plan.provisions[pi].concepts
+        ) else []
+        out = []
+        for pi in sorted(found):
+            ev = self._score(pi, found[pi], statement, nums, len(words))
+            if ev is not None:
+                out.append(ev)
+        return out
+
+    def _score(
+        self, pi: int, by_concept: dict[int, list[TermHit]], statement: Statement, nums: list, n_words: int
+    ) -> Evidence | None:
+        provision = self.plan.provisions[pi]
+        flags: list[str] = []
+        by_concept = {ci: _dedupe(h) for ci, h in by_concept.items()}
+        for ci, concept in enumerate(provision.concepts):
+            if concept.kind != "figure" or concept.value is None:
+                continue
+            exact = [f for f in nums if abs(f.value - concept.value) < 1e-6 * max(1.0, abs(concept.value))]
+            if exact:
+                f = exact[0]
+                by_concept[ci] = [
+                    TermHit(concept.name, f"{concept.value:,.0f}", statement.text[f.start : f.end],
+                            statement.start + f.start, statement.start + f.end, "figure")
+                ]
+            else:
+                other = [f for f in nums if not f.bare_year and concept.value / 10 <= f.value <= concept.value * 10]
+                if other:  # another figure where this one belongs: shown, flagged, never counted as support
+                    f = other[0]
+                    flags.append("conflicting_figure")
+                    by_concept[ci] = [
+                        TermHit(concept.name, f"{concept.value:,.0f}", statement.text[f.start : f.end],
+                                statement.start + f.start, statement.start + f.end, "figure", 0.0)
+                    ]
+        matched = _claim(by_concept)
+        if any(c.required and ci not in matched for ci, c in enumerate(provision.concepts)):
+            return None
+        if len(matched) < provision.needed:
+            return None
+        weights = self.vocabulary.weights
+        total_w = sum(weights.get((pi, ci), 1.0) for ci in range(len(provision.concepts)))
+        got_w = sum(weights.get((pi, ci), 1.0) for ci in matched)
+        coverage = got_w / total_w if total_w else 0.0
+        starts = [h.start for ci in matched for h in matched[ci]]
+        ends = [h.end for ci in matched for h in matched[ci]]
+        spread = max(ends) - min(starts)
+        proximity = 1.0 if len(matched) < 2 or spread <= 90 else max(0.0, 90 / spread)
+        phrase = fuzz.token_set_ratio(statement.text, self._targets[pi], processor=default_process) / 100
+        w = self.weights
+        parts = [
+            ("coverage", coverage, w.coverage * coverage),
+            ("proximity", proximity, w.proximity * proximity),
+            ("phrase", phrase, w.phrase * phrase),
+        ]
+        subtotal = sum(p for _n, _v, p in parts)
+        factor = KIND_FACTORS.get(statement.kind, 1.0)
+        if factor != 1.0:
+            parts.append(("kind", factor, subtotal * (factor - 1.0)))
+        score = round(sum(p for _n, _v, p in parts), 1)
+        components = [Component(n, COMPONENTS[n], round(v, 3), round(p, 1)) for n, v, p in parts]
+        concepts = [
+            ConceptHit(provision.concepts[ci].name, provision.concepts[ci].kind,
+                       round(weights.get((pi, ci), 1.0), 3), matched[ci])
+            for ci in sorted(matched)
+        ]
+        return Evidence(provision.id, statement, score, concepts, components, flags)
+
+
+def _term_span(term: Term, by_word: dict[int, list[tuple[int, int]]]) -> tuple[int, int] | None:
+    """First and last statement word of the tightest place where every word of the term stands
+    within a window of (words + 1), in any order; ``None`` if there is no such place."""
+    if len(by_word) < len(term.words):
+        return None
+    if len(term.words) == 1:
+        return by_word[0][0][0], by_word[0][0][0]
+    window = len(term.words) + 1
+    best: tuple[int, int] | None = None
+    for anchor, _ in by_word[0]:
+        chosen = [anchor]
+        for wi in range(1, len(term.words)):
+            near = [p for p, _ in by_word[wi] if abs(p - anchor) <= window and p not in chosen]
+            if not near:
+                break
+            chosen.append(min(near, key=lambda p: (abs(p - anchor), p)))
+        else:
+            span = (min(chosen), max(chosen))
+            if span[1] - span[0] <= window and (best is None or span[1] - span[0] < best[1] - best[0]):
+                best = span
+    return best
+
+
+def _multi_fold(vocab: Vocabulary, term: Term, words: list[_Word], first: int, last: int) -> str:
+    order = ("exact", "case", "transliteration", "spelling", "inflection", "typo")
+    loosest = "exact"
+    for w in words[first : last + 1]:
+        m = vocab.lookup(w.surface)
+        if m is None:
+            continue
+        for wi, tw in enumerate(term.words):
+            if tw.key == m.key:
+                fold = vocab.fold_of(term, wi, w.surface, m)
+                if order.index(fold) > order.index(loosest):
+                    loosest = fold
+                break
+    return loosest
+
+
+def _dedupe(hits: Iterable[TermHit]) -> list[TermHit]:
+    """Hits of one concept, longest first where they overlap, then in text order."""
+    chosen: list[TermHit] = []
+    for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start, h.term)):
+        if all(h.end <= c.start or h.start >= c.end for c in chosen):
+            chosen.append(h)
+    return sorted(chosen, key=lambda h: (h.start, h.end, h.term))
+
+
+def _claim(by_concept: dict[int, list[TermHit]]) -> dict[int, tuple[TermHit, ...]]:
+    """Concepts that have a hit of their own: a span already claimed by an earlier concept of
+    the provision cannot be the only evidence for another."""
+    used: set[tuple[int, int]] = set()
+    out: dict[int, tuple[TermHit, ...]] = {}
+    for ci in sorted(by_concept, key=lambda c: (len(by_concept[c]), c)):
+        own = tuple(h for h in by_concept[ci] if (h.start, h.end) not in used)
+        if own:
+            out[ci] = own
+            used.update((h.start, h.end) for h in own)
+    return out

@@ -1,0 +1,145 @@
+"""A plan's concepts compiled into one look-up table of folded words, built once per plan.
+
+Each distinct corpus word is folded and looked up once (cached); words not found exactly are
+compared once against the vocabulary with rapidfuzz, within a typo budget that grows with
+the word's length. Nothing here scores statements against provisions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import attrs
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from ..model import Concept, Plan, Provision
+from ..places import Gazetteer, load_gazetteer
+from ..text import Folded, fold_label, fold_word, lexicon, tokens
+
+__all__ = ["Term", "Vocabulary", "WordMatch", "typo_budget"]
+
+
+def typo_budget(length: int) -> int:
+    """Edits a word of ``length`` letters may differ by and still count as a typo of a term:
+    none below 6 letters, one for 6–9, two from 10."""
+    if length < 6:
+        return 0
+    return 1 if length < 10 else 2
+
+
+@attrs.frozen
+class Term:
+    """One surface form of a concept, as folded words; ``place`` is set when it came from the
+    gazetteer, ``via`` names the concept's own place when this form belongs to a place within it."""
+
+    provision: int
+    concept: int
+    text: str
+    words: tuple[Folded, ...]
+    place: str | None = None
+    via: str | None = None
+
+
+@attrs.frozen
+class WordMatch:
+    """How one corpus word met the vocabulary: the folded key it matched and by which fold."""
+
+    key: str
+    typo: bool
+    similarity: float
+    matched: str
+
+
+class Vocabulary:
+    """The folded terms of every concept of a plan, with the index the matcher looks words up in."""
+
+    def __init__(self, plan: Plan, gazetteer: Gazetteer | None = None) -> None:
+        gaz = gazetteer if gazetteer is not None else load_gazetteer()
+        lex = lexicon()
+        self.plan = plan
+        self.terms: list[Term] = []
+        self.by_key: dict[str, list[tuple[int, int]]] = {}
+        for pi, provision in enumerate(plan.provisions):
+            for ci, concept in enumerate(provision.concepts):
+                for text, place, via in _surface_forms(concept, gaz):
+                    words = tuple(fold_word(t.surface) for t in tokens(text))
+                    content = tuple(w for w in words if w.key not in lex.stopwords) or words
+                    if not content:
+                        continue
+                    self.terms.append(Term(pi, ci, text, content, place, via))
+        for ti, term in enumerate(self.terms):
+            for wi, word in enumerate(term.words):
+                self.by_key.setdefault(word.key, []).append((ti, wi))
+        self._spelled: dict[str, str] = {}
+        for term in self.terms:
+            for word in term.words:
+                if word.spelled.isalpha() and typo_budget(len(word.spelled)):
+                    self._spelled.setdefault(word.spelled, word.key)
+        self._typo_choices = sorted(self._spelled)
+        self._cache: dict[str, WordMatch | None] = {}
+        self.weights = self._weights(plan.provisions)
+
+    def _weights(self, provisions: Sequence[Provision]) -> dict[tuple[int, int], float]:
+        """Rarity weight of each concept: 1 + ln(N / df), df the provisions sharing its words."""
+        keys_of: dict[tuple[int, int], set[str]] = {}
+        for term in self.terms:
+            keys_of.setdefault((term.provision, term.concept), set()).update(w.key for w in term.words)
+        prov_keys: dict[int, set[str]] = {}
+        for (pi, _ci), keys in keys_of.items():
+            prov_keys.setdefault(pi, set()).update(keys)
+        n = max(1, len(provisions))
+        weights = {}
+        for (pi, ci), keys in keys_of.items():
+            df = sum(1 for other in prov_keys.values() if keys & other)
+            weights[(pi, ci)] = 1.0 + math.log(n / max(1, df))
+        return weights
+
+    def lookup(self, surface: str) -> WordMatch | None:
+        """The vocabulary key a corpus word matches, exactly (after folding) or as a typo."""
+        hit = self._cache.get(surface, _MISSING)
+        if hit is not _MISSING:
+            return hit  # type: ignore[return-value]
+        folded = fold_word(surface)
+        found: WordMatch | None
+        if folded.key in self.by_key:
+            found = WordMatch(folded.key, False, 100.0, folded.key)
+        else:
+            found = self._typo(folded)
+        self._cache[surface] = found
+        return found
+
+    def _typo(self, folded: Folded) -> WordMatch | None:
+        word = folded.spelled
+        budget = typo_budget(len(word))
+        if not budget or not word.isalpha() or not self._typo_choices:
+            return None
+        best = process.extractOne(word, self._typo_choices, scorer=Levenshtein.distance, score_cutoff=budget)
+        if best is None:
+            return None
+        choice = best[0]
+        return WordMatch(self._spelled[choice], True, fuzz.ratio(word, choice), choice)
+
+    def fold_of(self, term: Term, word_index: int, surface: str, match: WordMatch) -> str:
+        """Which fold made ``surface`` meet word ``word_index`` of ``term``."""
+        if term.via is not None:
+            return "gazetteer"
+        if match.typo:
+            return "typo"
+        return fold_label(term.words[word_index], fold_word(surface))
+
+
+class _Missing:
+    pass
+
+
+_MISSING = _Missing()
+
+
+def _surface_forms(concept: Concept, gaz: Gazetteer) -> list[tuple[str, str | None, str | None]]:
+    forms: list[tuple[str, str | None, str | None]] = [(t, None, None) for t in concept.terms]
+    for own in concept.places:
+        for form, place in gaz.surface_forms([own]):
+            forms.append((form, place, None if place == own else own))
+    return list(dict.fromkeys(forms))

@@ -1,0 +1,33 @@
+"""Renderers: a ProvisionTable as Markdown, CSV, JSON or HTML, byte-identical on every run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..results import ProvisionTable
+from .csv import render_csv
+from .html import render_html
+from .json import render_json
+from .markdown import render_markdown
+
+__all__ = ["FORMATS", "LAYOUTS", "render"]
+
+FORMATS: dict[str, Callable[..., str]] = {
+    "md": render_markdown,
+    "csv": render_csv,
+    "json": lambda table, layout="provision": render_json(table),
+    "html": render_html,
+}
+"""Output formats by name."""
+
+LAYOUTS = ("provision", "source", "coverage")
+"""Table layouts: evidence by provision, provisions by source statement, coverage counts."""
+
+
+def render(table: ProvisionTable, fmt: str = "md", layout: str = "provision") -> str:
+    """The table in format ``fmt`` (md, csv, json, html) and layout ``layout``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; choose from {', '.join(LAYOUTS)}")
+    return FORMATS[fmt](table, layout=layout)

@@ -1,0 +1,72 @@
+"""The JSON contract (docs/json.md): fields may be added, never renamed or removed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..model import Evidence, Statement
+from ..results import ProvisionTable
+from ._common import version
+
+__all__ = ["evidence_dict", "render_json", "statement_dict", "table_dict"]
+
+
+def statement_dict(s: Statement) -> dict[str, Any]:
+    """A statement as the contract lists it."""
+    return {
+        "source": s.source, "path": s.path, "statement": s.id, "start": s.start, "end": s.end,
+        "text": s.text, "kind": s.kind, "speaker": s.speaker, "outlet": s.outlet, "cited": s.cited,
+        "cue": s.cue,
+    }
+
+
+def evidence_dict(ev: Evidence) -> dict[str, Any]:
+    """One piece of evidence: the statement, the score and every reason for it."""
+    out = statement_dict(ev.statement)
+    out["score"] = ev.score
+    out["explanation"] = ev.explain()
+    out["flags"] = list(ev.flags)
+    out["concepts"] = [
+        {
+            "concept": c.concept, "kind": c.kind, "weight": c.weight,
+            "hits": [
+                {"term": h.term, "surface": h.surface, "start": h.start, "end": h.end, "fold": h.fold,
+                 "similarity": h.similarity}
+                for h in c.hits
+            ],
+        }
+        for c in ev.concepts
+    ]
+    out["components"] = [{"name": c.name, "label": c.label, "value": c.value, "points": c.points} for c in ev.components]
+    return out
+
+
+def table_dict(table: ProvisionTable) -> dict[str, Any]:
+    """The whole table as the contract's dict."""
+    return {
+        "planlib": version(),
+        "plan": {"id": table.plan.id, "title": table.plan.title},
+        "settings": table.options,
+        "sources": [dict(s) for s in table.sources],
+        "statements_read": table.statements,
+        "provisions": [
+            {
+                "id": r.provision.id, "ref": r.provision.ref, "title": r.provision.title,
+                "tags": list(r.provision.tags), "support": r.support,
+                "supporting_sources": len(r.supporting_sources), "conflicts": r.conflicts,
+                "evidence": [evidence_dict(e) for e in r.evidence],
+            }
+            for r in table.rows
+        ],
+    }
+
+
+def dumps(data: Any) -> str:
+    """JSON text in planlib's one stable style: two-space indent, UTF-8 kept, newline at end."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_json(table: ProvisionTable) -> str:
+    """The table as JSON text."""
+    return dumps(table_dict(table))

@@ -1,0 +1,216 @@
+"""Readers: files, folders and JSONL corpora become sources of exact-span statements."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from .. import _data
+from ..errors import SourceError, SourceFormatError
+from ..model import Source, Statement
+from ..people import Registry, load_people
+from .attribution import attribute
+from .cues import Cues, load_cues
+from .layout import statements as layout_statements
+
+__all__ = ["PlanlibWarning", "iter_sources", "read_file", "read_sources", "read_text"]
+
+TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+_JSONL_KEYS = {"text", "source", "speaker", "outlet", "date", "cited", "kind", "title"}
+
+
+class PlanlibWarning(UserWarning):
+    """Something a user should know that does not stop the run (an empty file, say)."""
+
+
+def read_sources(
+    paths: Sequence[Path | str] | Path | str | None = None,
+    *,
+    registry: Registry | None = None,
+    cues: Cues | None = None,
+) -> tuple[Source, ...]:
+    """Read files and folders (folders recursively, in sorted order) into sources.
+
+    With no paths, the bundled seed corpus is read. ``.txt``/``.md`` files are laid out into
+    headlines, paragraphs, turns and the rest; ``.jsonl`` files hold one statement a line.
+    Raises ``SourceError`` or ``SourceFormatError`` naming the file (and line or byte).
+    """
+    return tuple(iter_sources(paths, registry=registry, cues=cues))
+
+
+def iter_sources(
+    paths: Sequence[Path | str] | Path | str | None = None,
+    *,
+    registry: Registry | None = None,
+    cues: Cues | None = None,
+) -> Iterator[Source]:
+    """Like :func:`read_sources`, one source at a time, reading each file only when reached."""
+    reg = registry if registry is not None else load_people()
+    cue = cues if cues is not None else load_cues()
+    for shown, real in _files(paths):
+        if real.suffix.lower() in JSONL_SUFFIXES:
+            yield from _jsonl_sources(shown, real)
+        else:
+            yield read_file(real, shown=shown, registry=reg, cues=cue)
+
+
+def _files(paths: Sequence[Path | str] | Path | str | None) -> Iterator[tuple[str, Path]]:
+    if paths is None:
+        root = _data.seeds_dir()
+        for f in sorted(root.rglob("*")):
+            if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES:
+                yield f"seeds/{f.relative_to(root).as_posix()}", f
+        return
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    if not paths:
+        raise SourceError("no sources given", hint="name files or folders to read")
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            found = [
+                f for f in sorted(p.rglob("*"), key=lambda f: f.as_posix())
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                and f.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES
+            ]
+            if not found:
+                raise SourceError(
+                    "folder holds no .txt, .md or .jsonl files", where=str(given),
+                    hint="point at a folder of sources",
+                )
+            for f in found:
+                yield (Path(given) / f.relative_to(p)).as_posix(), f
+        elif p.is_file():
+            yield Path(given).as_posix(), p
+        elif p.exists():
+            raise SourceError("not a regular file", where=str(given))
+        else:
+            raise SourceError("no such file or folder", where=str(given), hint="check the path")
+
+
+def decode(raw: bytes, where: str) -> str:
+    """UTF-8 text of a file's bytes (a leading BOM dropped); refuses binary and other encodings."""
+    head = raw[:8192]
+    if b"\x00" in head:
+        raise SourceError("looks binary (NUL bytes), not text", where=where, hint="give UTF-8 text, .md or .jsonl files")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        offset = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        raise SourceFormatError(
+            f"not valid UTF-8 at byte {offset}", where=where, hint="re-save the file as UTF-8"
+        ) from None
+
+
+def _read_bytes(real: Path, shown: str) -> bytes:
+    try:
+        return real.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}", where=shown) from None
+
+
+def read_text(
+    text: str, *, source: str, path: str | None = None, registry: Registry | None = None, cues: Cues | None = None
+) -> Source:
+    """A source from text in memory: laid out, attributed, spans exact."""
+    reg = registry if registry is not None else load_people()
+    cue = cues if cues is not None else load_cues()
+    shown = path if path is not None else source
+    stmts = layout_statements(source, shown, text, registry=reg, cues=cue)
+    stmts = attribute(stmts, registry=reg, cues=cue)
+    title = next((s.text for s in stmts if s.kind == "headline"), None)
+    return Source(id=source, path=shown, kind="text", text=text, title=title, statements=stmts)
+
+
+def read_file(
+    path: Path | str, *, shown: str | None = None, registry: Registry | None = None, cues: Cues | None = None
+) -> Source:
+    """One plain-text file as a source; its id and path are the path as given."""
+    real = Path(path)
+    name = shown if shown is not None else real.as_posix()
+    text = decode(_read_bytes(real, name), name)
+    if not text.strip():
+        warnings.warn(f"{name}: empty file, no statements", PlanlibWarning, stacklevel=2)
+    return read_text(text, source=name, path=name, registry=registry, cues=cues)
+
+
+def _jsonl_sources(shown: str, real: Path) -> Iterator[Source]:
+    """Sources of a JSONL corpus, one per distinct ``source`` value (the file's name when absent),
+    in order of first appearance; each source's text is its records' texts joined by newlines."""
+    texts: dict[str, list[str]] = {}
+    stmts: dict[str, list[Statement]] = {}
+    titles: dict[str, str | None] = {}
+    for doc, statement, title in iter_jsonl(real, shown):
+        parts = texts.setdefault(doc, [])
+        parts.append(statement.text)
+        stmts.setdefault(doc, []).append(statement)
+        titles.setdefault(doc, title)
+    if not texts:
+        warnings.warn(f"{shown}: empty file, no statements", PlanlibWarning, stacklevel=2)
+    for doc, parts in texts.items():
+        yield Source(id=doc, path=shown, kind="jsonl", text="\n".join(parts), title=titles[doc], statements=stmts[doc])
+
+
+def iter_jsonl(real: Path, shown: str) -> Iterator[tuple[str, Statement, str | None]]:
+    """(document id, statement, title) for each record of a JSONL file, read lazily."""
+    offsets: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    default_doc = shown
+    try:
+        handle = real.open("rb")
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}", where=shown) from None
+    with handle:
+        for number, raw in enumerate(handle, 1):
+            where = f"{shown}:{number}"
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if b"\x00" in raw:
+                raise SourceError("looks binary (NUL bytes), not JSONL", where=where)
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise SourceFormatError(f"not valid UTF-8 at byte {exc.start} of the line", where=where) from None
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise SourceFormatError(
+                    f"not valid JSON ({exc.msg} at column {exc.colno})", where=where,
+                    hint='each line must be one object like {"text": "..."}',
+                ) from None
+            yield _record(record, where, default_doc, offsets, counts)
+
+
+def _record(
+    record: object, where: str, default_doc: str, offsets: dict[str, int], counts: dict[str, int]
+) -> tuple[str, Statement, str | None]:
+    if not isinstance(record, dict):
+        raise SourceFormatError("a record must be a JSON object", where=where, hint='like {"text": "..."}')
+    unknown = sorted(set(record) - _JSONL_KEYS)
+    if unknown:
+        raise SourceFormatError(f"unknown field {unknown[0]!r}", where=where, hint=f"fields: {', '.join(sorted(_JSONL_KEYS))}")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise SourceFormatError("field 'text' must be a non-empty string", where=where)
+    for key in ("source", "speaker", "outlet", "date", "cited", "title"):
+        if key in record and record[key] is not None and not isinstance(record[key], str):
+            raise SourceFormatError(f"field {key!r} must be a string", where=where)
+    kind = record.get("kind", "record")
+    if kind not in ("record", "sentence", "turn", "headline", "heading", "bullet"):
+        raise SourceFormatError(f"field 'kind' cannot be {kind!r}", where=where)
+    doc = record.get("source") or default_doc
+    start = offsets.get(doc, 0)
+    counts[doc] = counts.get(doc, 0) + 1
+    offsets[doc] = start + len(text) + 1
+    statement = Statement(
+        id=f"{doc}#{counts[doc]}", source=doc, path=where.rsplit(":", 1)[0], start=start, end=start + len(text),
+        text=text, kind=kind, speaker=record.get("speaker"), outlet=record.get("outlet"),
+        cited=record.get("cited"), cue="jsonl field" if record.get("speaker") or record.get("outlet") else None,
+        date=record.get("date"),
+    )
+    return doc, statement, record.get("title")

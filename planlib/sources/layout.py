@@ -1,0 +1,188 @@
+"""A text file's layout: blocks (headline, headings, paragraphs, bullets, transcript turns,
+stage directions, boilerplate) cut into statements whose spans index the text exactly."""
+
+from __future__ import annotations
+
+import re
+import attrs
+
+from ..model import Statement
+from ..people import Registry
+from .cues import Cues
+from .sentences import sentence_spans
+
+__all__ = ["Block", "blocks", "statements"]
+
+_LABEL = re.compile(
+    r"(?P<label>(?:[A-ZА-ЯЁІЇЄ]\.\s?){0,2}[A-ZА-ЯЁІЇЄ][\w'’.\-]*(?:\s(?:[A-ZА-ЯЁІЇЄ][\w'’.\-]*|de|van|von|al))"
+    r"{0,3})\s?:(?=\s|$)"
+)
+_BULLET = re.compile(r"(?:[•\-*–·▪●◦]|\d{1,2}[.)])\s+")
+_STAGE = re.compile(r"\[[^\[\]]+\]|\([A-Za-z][^()]{0,40}\)")
+_TERMINAL = tuple(".!?…:;\"”’)»")
+
+
+@attrs.frozen
+class Block:
+    """Lines of a source between blank lines: ``lines`` holds each line's (start, end)."""
+
+    start: int
+    end: int
+    lines: tuple[tuple[int, int], ...]
+
+
+def blocks(text: str) -> list[Block]:
+    """The blank-line separated blocks of ``text``, each line trimmed of white space."""
+    out: list[Block] = []
+    current: list[tuple[int, int]] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        line_start, line_end = pos, pos + len(raw)
+        pos = line_end
+        s, e = line_start, line_end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s == e:
+            if current:
+                out.append(Block(current[0][0], current[-1][1], tuple(current)))
+                current = []
+            continue
+        current.append((s, e))
+    if current:
+        out.append(Block(current[0][0], current[-1][1], tuple(current)))
+    return out
+
+
+def _label_at(text: str, start: int, end: int) -> re.Match[str] | None:
+    m = _LABEL.match(text, start, end)
+    if not m or len(m.group("label")) > 40:
+        return None
+    return m
+
+
+class _Builder:
+    def __init__(self, source: str, path: str, text: str) -> None:
+        self.source, self.path, self.text = source, path, text
+        self.out: list[Statement] = []
+
+    def add(self, start: int, end: int, kind: str, **extra: str | None) -> None:
+        self.out.append(
+            Statement(
+                id=f"{self.source}#{len(self.out) + 1}", source=self.source, path=self.path,
+                start=start, end=end, text=self.text[start:end], kind=kind, **extra,
+            )
+        )
+
+    def sentences(self, start: int, end: int, kind: str, **extra: str | None) -> None:
+        for s, e in sentence_spans(self.text, start, end):
+            piece = self.text[s:e]
+            k = "stage-direction" if _STAGE.fullmatch(piece) else kind
+            self.add(s, e, k, **(extra if k == kind else {}))
+
+
+def _heading_like(text: str, block: Block) -> bool:
+    if len(block.lines) != 1:
+        return False
+    line = text[block.start : block.end]
+    return len(line) <= 120 and not line.endswith(_TERMINAL) and len(line.split()) <= 16
+
+
+def statements(
+    source: str, path: str, text: str, *, registry: Registry, cues: Cues
+) -> list[Statement]:
+    """Every statement of a plain-text source, in order, spans exact.
+
+    Speakers of transcript turns are resolved through ``registry``; a label that resolves to
+    no one stays as written. Attribution of prose is left to :mod:`planlib.sources.attribution`.
+    """
+    b = _Builder(source, path, text)
+    blist = blocks(text)
+    turn_blocks = _turn_blocks(text, blist, registry, cues)
+    in_tail = False
+    seen_prose = False
+    for i, block in enumerate(blist):
+        whole = text[block.start : block.end]
+        if in_tail or cues.starts_tail(whole):
+            in_tail = True
+            for s, e in block.lines:
+                b.add(s, e, "boilerplate")
+            continue
+        if i in turn_blocks:
+            _turns(b, block, registry)
+            continue
+        if all(cues.is_boilerplate(text[s:e]) for s, e in block.lines):
+            for s, e in block.lines:
+                b.add(s, e, "boilerplate")
+            continue
+        if _STAGE.fullmatch(whole):
+            b.add(block.start, block.end, "stage-direction")
+            continue
+        bullet = _BULLET.match(text, block.start, block.end)
+        if bullet:
+            b.add(block.start, bullet.end() - 1 if text[bullet.end() - 1].isspace() else bullet.end(), "label")
+            b.sentences(bullet.end(), block.end, "bullet")
+            seen_prose = True
+            continue
+        if len(whole) <= 60 and cues.is_dateline(whole):
+            b.add(block.start, block.end, "dateline")
+            continue
+        if _heading_like(text, block):
+            b.add(block.start, block.end, "heading" if seen_prose or _has_headline(b) else "headline")
+            continue
+        b.sentences(block.start, block.end, "sentence")
+        seen_prose = True
+    return b.out
+
+
+def _has_headline(b: _Builder) -> bool:
+    return any(s.kind == "headline" for s in b.out)
+
+
+def _turn_blocks(text: str, blist: list[Block], registry: Registry, cues: Cues) -> set[int]:
+    """Indices of blocks that are transcript turns: a label that names a known person, a
+    Q/A or upper-case label, or any label within a run of two or more labelled blocks."""
+    candidate: dict[int, bool] = {}
+    for i, block in enumerate(blist):
+        s, e = block.lines[0]
+        m = _label_at(text, s, e)
+        if not m:
+            continue
+        label = m.group("label")
+        strong = (
+            registry.resolve(label) is not None
+            or label.casefold() in cues.question_labels | cues.answer_labels
+            or (label.isupper() and len(label) > 1)
+        )
+        candidate[i] = strong
+    chosen = set()
+    for i, strong in candidate.items():
+        if strong or (i - 1) in candidate or (i + 1) in candidate:
+            chosen.add(i)
+    return chosen
+
+
+def _turns(b: _Builder, block: Block, registry: Registry) -> None:
+    text = b.text
+    current: tuple[str, int, int, str | None] | None = None  # label, body start, body end, speaker
+
+    def flush() -> None:
+        if current is not None:
+            label, s, e, speaker = current
+            if s < e:
+                b.sentences(s, e, "turn", speaker=speaker, label=label, cue="turn label")
+
+    for s, e in block.lines:
+        m = _label_at(text, s, e)
+        if m:
+            flush()
+            label = m.group("label")
+            b.add(s, m.end(), "label", speaker=registry.resolve(label) or label, label=label, cue="turn label")
+            current = (label, m.end(), e, registry.resolve(label) or label)
+        elif current is not None:
+            current = (current[0], current[1], e, current[3])
+        else:  # a continuation before any label: prose
+            b.sentences(s, e, "sentence")
+    flush()
+

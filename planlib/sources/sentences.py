@@ -1,0 +1,76 @@
+"""Sentence spans from a maintained splitter (pysbd), checked against the text they index."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pysbd  # type: ignore[import-untyped]
+
+__all__ = ["sentence_spans"]
+
+_FALLBACK = re.compile(r"[^.!?…]+(?:[.!?…]+[\"'”’)\]]*|$)")
+_BRACKET_EDGE = re.compile(r"^\[[^\[\]]{1,60}\]|\[[^\[\]]{1,60}\]$")
+
+
+@cache
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False, char_span=False)
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of the sentences of ``text[start:end]``, in order, trimmed of white space.
+
+    The spans are disjoint and every non-space character of the range lies in one of them.
+    A bracketed aside at a sentence's edge (``[laughs]``) becomes a span of its own.
+    """
+    stop = len(text) if end is None else end
+    chunk = text[start:stop]
+    pieces: list[str] = _segmenter().segment(chunk) if chunk.strip() else []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for piece in pieces:
+        at = chunk.find(piece, pos) if piece else -1
+        if at < 0:  # the splitter changed the text: fall back to a plain rule for the rest
+            spans.extend(_fallback(chunk, pos))
+            pos = len(chunk)
+            break
+        spans.append((at, at + len(piece)))
+        pos = at + len(piece)
+    if pos < len(chunk) and chunk[pos:].strip():
+        spans.extend(_fallback(chunk, pos))
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        for part in _split_brackets(chunk, s, e):
+            trimmed = _strip(chunk, *part)
+            if trimmed:
+                out.append((trimmed[0] + start, trimmed[1] + start))
+    return out
+
+
+def _fallback(chunk: str, pos: int) -> list[tuple[int, int]]:
+    return [(pos + m.start(), pos + m.end()) for m in _FALLBACK.finditer(chunk[pos:]) if m.group().strip()]
+
+
+def _split_brackets(chunk: str, s: int, e: int) -> list[tuple[int, int]]:
+    trimmed = _strip(chunk, s, e)
+    if trimmed is None:
+        return []
+    s, e = trimmed
+    piece = chunk[s:e]
+    if piece.startswith("[") and piece.endswith("]") and piece.count("[") == 1:
+        return [(s, e)]
+    m = _BRACKET_EDGE.search(piece)
+    if not m:
+        return [(s, e)]
+    if m.start() == 0:
+        return [(s, s + m.end()), (s + m.end(), e)]
+    return [(s, s + m.start()), (s + m.start(), e)]

@@ -1,0 +1,216 @@
+"""Text normalisation and word folding: the one place that decides when two words are the same."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache, lru_cache
+
+import attrs
+import snowballstemmer  # type: ignore[import-untyped]
+from anyascii import anyascii
+
+from . import _data
+from .errors import RegistryFormatError
+
+__all__ = [
+    "FOLDS",
+    "Folded",
+    "Lexicon",
+    "Figure",
+    "Token",
+    "figures",
+    "fold_word",
+    "lexicon",
+    "normalize",
+    "tokens",
+]
+
+FOLDS = ("exact", "case", "transliteration", "spelling", "inflection", "typo", "gazetteer", "figure")
+"""How a surface form met a term, from the strictest fold to the loosest."""
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_SPACE = re.compile(r"\s+")
+_PUNCT = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-", "\u00a0": " "})
+
+
+@attrs.frozen
+class Token:
+    """A word of a text and where it lies: ``text[start:end] == surface``."""
+
+    surface: str
+    start: int
+    end: int
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The words of ``text`` with their exact spans (letters and digits; inner apostrophes kept)."""
+    for m in _WORD.finditer(text):
+        yield Token(m.group(), m.start(), m.end())
+
+
+def normalize(text: str) -> str:
+    """Compatibility-normalised, case-folded text with typographic punctuation made plain and
+    runs of white space made one space. Idempotent: ``normalize(normalize(s)) == normalize(s)``."""
+    out = unicodedata.normalize("NFKC", text).translate(_PUNCT).casefold()
+    out = unicodedata.normalize("NFKC", out)
+    return _SPACE.sub(" ", out).strip()
+
+
+@attrs.frozen
+class Rule:
+    """A spelling rule of the lexicon: rewrite a whole word matching ``pattern``."""
+
+    pattern: re.Pattern[str]
+    replace: str
+    min_length: int = 0
+    only: frozenset[str] = frozenset()
+
+    def apply(self, word: str) -> str | None:
+        if len(word) < self.min_length or (self.only and word not in self.only):
+            return None
+        m = self.pattern.fullmatch(word)
+        return m.expand(self.replace) if m else None
+
+
+@attrs.frozen
+class Lexicon:
+    """Stop words and spelling rules read from ``data/lexicon.toml``."""
+
+    stopwords: frozenset[str]
+    rules: tuple[Rule, ...]
+    multipliers: dict[str, float] = attrs.field(factory=dict, eq=False)
+
+    @classmethod
+    def from_toml(cls, table: dict[str, object], where: str) -> Lexicon:
+        """Build from a parsed lexicon file, naming ``where`` in any error."""
+        stop = table.get("stopwords", [])
+        if not isinstance(stop, list) or not all(isinstance(w, str) for w in stop):
+            raise RegistryFormatError("stopwords must be a list of strings", where=where)
+        rules = []
+        raw_rules = table.get("spelling", [])
+        if not isinstance(raw_rules, list):
+            raise RegistryFormatError("spelling must be an array of tables", where=where)
+        for i, raw in enumerate(raw_rules, 1):
+            if not isinstance(raw, dict) or set(raw) - {"pattern", "replace", "min_length", "only"}:
+                raise RegistryFormatError(f"spelling rule {i}: keys are pattern, replace, min_length, only", where=where)
+            try:
+                rules.append(
+                    Rule(
+                        re.compile(str(raw["pattern"])),
+                        str(raw["replace"]),
+                        int(raw.get("min_length", 0)),
+                        frozenset(raw.get("only", ())),
+                    )
+                )
+            except (KeyError, re.error, TypeError, ValueError) as exc:
+                raise RegistryFormatError(f"spelling rule {i}: {exc}", where=where) from None
+        mult = table.get("multipliers", {})
+        if not isinstance(mult, dict) or not all(isinstance(v, (int, float)) for v in mult.values()):
+            raise RegistryFormatError("[multipliers] must map words to numbers", where=where)
+        return cls(
+            frozenset(w.casefold() for w in stop), tuple(rules), {str(k).casefold(): float(v) for k, v in mult.items()}
+        )
+
+    def respell(self, word: str) -> str:
+        """The word after the first spelling rule that applies (unchanged if none)."""
+        for rule in self.rules:
+            out = rule.apply(word)
+            if out is not None:
+                return out
+        return word
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The bundled lexicon."""
+    path = _data.data_file("lexicon.toml")
+    return Lexicon.from_toml(_data.load_toml(path), str(path))
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@attrs.frozen
+class Folded:
+    """A word at each fold stage, strictest first; ``key`` is the last, used for look-ups."""
+
+    surface: str
+    case: str
+    ascii: str
+    spelled: str
+    key: str
+
+
+def _ascii(word: str) -> str:
+    return anyascii(word).casefold().replace("'", "").replace("’", "")
+
+
+@lru_cache(maxsize=1 << 18)
+def fold_word(surface: str) -> Folded:
+    """Fold one word through case, transliteration, spelling and inflection."""
+    case = unicodedata.normalize("NFKC", surface).casefold().replace("’", "'")
+    ascii_form = _ascii(case)
+    spelled = lexicon().respell(ascii_form)
+    key = _STEMMER.stemWord(spelled) if spelled.isalpha() else spelled
+    return Folded(surface, case, ascii_form, spelled, key)
+
+
+def fold_label(term: Folded, found: Folded) -> str:
+    """The strictest fold under which ``found`` equals ``term``."""
+    if found.surface == term.surface:
+        return "exact"
+    if found.case == term.case:
+        return "case"
+    if found.ascii == term.ascii:
+        return "transliteration"
+    if found.spelled == term.spelled:
+        return "spelling"
+    return "inflection"
+
+
+_NUMBER = re.compile(
+    r"(?<![\w.,])[$€£]?(?P<num>\d{1,3}(?:(?P<sep>[,\u00a0\u202f ])\d{3})+(?!\d)|\d+(?:\.\d+)?)"
+    r"(?:\s?(?P<mult>[^\W\d_]+))?(?P<pct>\s?%|\s?per\s?cent)?"
+)
+
+
+@attrs.frozen
+class Figure:
+    """A number in a text, scaled by its suffix ("600k", "$100bn"), and where it lies."""
+
+    value: float
+    start: int
+    end: int
+    bare_year: bool = False
+
+
+def figures(text: str) -> list[Figure]:
+    """The numbers of ``text`` with their values and spans.
+
+    Thousands separators (``600,000``, ``600 000``) and scale words from the lexicon
+    (``600k``, ``600 thousand``, ``$100bn``) are read; a bare four-digit number between 1900
+    and 2100 is marked ``bare_year``.
+    """
+    mults = lexicon().multipliers
+    out: list[Figure] = []
+    for m in _NUMBER.finditer(text):
+        raw = m.group("num")
+        digits = raw
+        if m.group("sep"):
+            digits = re.sub(r"[,\u00a0\u202f ]", "", raw)
+        try:
+            value = float(digits)
+        except ValueError:  # pragma: no cover - the pattern admits only digits
+            continue
+        end = m.end("num")
+        word = m.group("mult")
+        if word and word.casefold() in mults:
+            value *= mults[word.casefold()]
+            end = m.end("mult")
+        if m.group("pct"):
+            end = m.end("pct")
+        year = not m.group("sep") and not (word and word.casefold() in mults) and raw.isdigit() and len(raw) == 4
+        out.append(Figure(value, m.start(), end, year and 1900 <= value <= 2100))
+    return out

@@ -1,0 +1,46 @@
+"""Shared fixtures and the Hypothesis settings profiles (select with HYPOTHESIS_PROFILE)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+
+settings.register_profile(
+    "ci", derandomize=True, max_examples=200, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=50, deadline=None, print_blob=True)
+settings.register_profile(
+    "thorough", max_examples=1000, deadline=None, print_blob=True,
+    phases=list(Phase), suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_045f09aee9797ed8.txt"
+SHARED = ROOT.parent / "shared"
+REPORTING = ROOT / "tests" / "data" / "reporting"
+
+
+@pytest.fixture(scope="session")
+def plan():  # type: ignore[no-untyped-def]
+    import planlib
+
+    return planlib.load_plan()
+
+
+@pytest.fixture(scope="session")
+def seed_sources():  # type: ignore[no-untyped-def]
+    import planlib
+
+    return planlib.read_sources()
+
+
+@pytest.fixture(scope="session")
+def seed_gold_path() -> Path:
+    """The seed's labelled links: the shared copy when present, else the one in tests/data."""
+    shared = SHARED / "eval" / "seed-gold.toml"
+    return shared if shared.exists() else ROOT / "tests" / "data" / "seed-gold.toml"

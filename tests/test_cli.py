@@ -1,0 +1,135 @@
+"""The command line: every provision printed, the JSON contract, one-line errors, exit statuses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import planlib
+from planlib.cli import EXIT_CODES, main
+
+from .conftest import ROOT
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "planlib", *args], capture_output=True, text=True, cwd=cwd, check=False)
+
+
+def test_table_prints_every_provision(plan: planlib.Plan) -> None:
+    """`planlib table` with no arguments prints a Markdown row for every provision of the bundled plan."""
+    out = run("table")
+    assert out.returncode == 0, out.stderr
+    for p in plan.provisions:
+        assert f"| {p.ref} | " in out.stdout, p.id
+
+
+def test_json_contract(plan: planlib.Plan, seed_sources: tuple[planlib.Source, ...]) -> None:
+    """The JSON output has the contract's fields, and every evidence text is its file's slice."""
+    out = run("table", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) >= {"planlib", "plan", "settings", "sources", "provisions"}
+    assert set(data["plan"]) >= {"id", "title"} and data["settings"]["min_score"] == planlib.DEFAULT_MIN_SCORE
+    assert all(set(s) >= {"id", "path", "kind", "title"} for s in data["sources"])
+    assert [p["id"] for p in data["provisions"]] == [p.id for p in plan.provisions]
+    text = (ROOT / "seeds" / "000_045f09aee9797ed8.txt").read_text(encoding="utf-8")
+    fields = {"source", "path", "statement", "start", "end", "text", "kind", "speaker", "outlet", "cited", "score", "explanation"}
+    count = 0
+    for p in data["provisions"]:
+        scores = [(-e["score"], e["source"], e["start"]) for e in p["evidence"]]
+        assert scores == sorted(scores)
+        for e in p["evidence"]:
+            assert set(e) >= fields
+            assert text[e["start"] : e["end"]] == e["text"]
+            count += 1
+    assert count > 0
+
+
+def test_statements_json_lists_every_statement(seed_sources: tuple[planlib.Source, ...]) -> None:
+    """`planlib statements --format json` lists every statement read, spans exact."""
+    out = run("statements", "--format", "json")
+    data = json.loads(out.stdout)
+    assert len(data["statements"]) == sum(len(s.statements) for s in seed_sources)
+    text = (ROOT / "seeds" / "000_045f09aee9797ed8.txt").read_text(encoding="utf-8")
+    assert all(text[s["start"] : s["end"]] == s["text"] for s in data["statements"])
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b"caf\xe9", "not valid UTF-8 at byte 3"),
+        (b"\x00\x01\x02binary", "binary"),
+    ],
+)
+def test_bad_sources_give_one_line_and_status_1(tmp_path: Path, content: bytes, needle: str) -> None:
+    """Non-UTF-8 and binary sources fail with one readable line naming the file, exit status 1."""
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    out = run("table", "--sources", str(bad))
+    assert out.returncode == 1
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0] and "bad.txt" in lines[0]
+    assert "Traceback" not in out.stderr
+
+
+def test_empty_source_warns_and_succeeds(tmp_path: Path) -> None:
+    """An empty file is one warning line; the table still prints."""
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    out = run("table", "--sources", str(empty))
+    assert out.returncode == 0 and "warning" in out.stderr and "empty" in out.stderr
+
+
+def test_huge_single_line_file(tmp_path: Path) -> None:
+    """A 10 MB file on one line is read without a traceback."""
+    big = tmp_path / "big.txt"
+    big.write_text(("word " * 2_000_000)[:10_000_000], encoding="utf-8")
+    out = run("table", "--sources", str(big), "--format", "json")
+    assert out.returncode == 0, out.stderr[-500:]
+    assert "Traceback" not in out.stderr
+
+
+def test_bad_plan_is_one_line(tmp_path: Path) -> None:
+    """A broken plan file gives one line naming the file, exit status 1."""
+    bad = tmp_path / "plan.toml"
+    bad.write_text("format = 1\n[plan]\nid = 'x'\n", encoding="utf-8")
+    out = run("table", "--plan", str(bad))
+    assert out.returncode == 1 and len(out.stderr.strip().splitlines()) == 1 and "plan.toml" in out.stderr
+
+
+def test_usage_errors_exit_2() -> None:
+    """A bad option value is a usage error (status 2)."""
+    assert run("table", "--min-score", "250").returncode == 2
+    assert run("nonsense").returncode == 2
+
+
+def test_output_file_is_written_whole_and_format_inferred(tmp_path: Path) -> None:
+    """-o writes the file whole, in the format its extension names; a failing run leaves none."""
+    target = tmp_path / "t.json"
+    assert main(["table", "-o", str(target)]) == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["plan"]["id"] == "us-28-point-2025-11"
+    failed = tmp_path / "f.json"
+    assert main(["table", "--sources", str(tmp_path / "missing"), "-o", str(failed)]) == 1
+    assert not failed.exists() and not list(tmp_path.glob(".f.json.*"))
+
+
+def test_help_documents_exit_statuses() -> None:
+    """--help names every exit status."""
+    out = run("table", "--help")
+    for code in EXIT_CODES:
+        assert f"{code} " in out.stdout
+
+
+def test_every_command_is_documented() -> None:
+    """Every CLI command has a section in docs/cli.md."""
+    from planlib.cli import _parser
+
+    parser = _parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for name in sub.choices:  # type: ignore[union-attr]
+        assert f"## `planlib {name}`" in doc, name

@@ -1,0 +1,171 @@
+"""Readers keep every character: exact spans, statement kinds, and clear errors on bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import planlib
+from planlib import SourceError, SourceFormatError
+
+
+def assert_accounted(source: planlib.Source) -> None:
+    """Every statement indexes the text exactly; spans are disjoint and ordered; every
+    non-space character lies in exactly one statement."""
+    covered = [0] * len(source.text)
+    last = 0
+    for s in source.statements:
+        assert source.text[s.start : s.end] == s.text
+        assert s.start >= last, "statements overlap or go backwards"
+        last = s.end
+        for i in range(s.start, s.end):
+            covered[i] += 1
+    for i, ch in enumerate(source.text):
+        if not ch.isspace():
+            assert covered[i] == 1, f"character {i} {ch!r} lies in {covered[i]} statements"
+
+
+def test_seed_is_read_whole(seed_sources: tuple[planlib.Source, ...]) -> None:
+    """The bundled seed yields one source whose every character is accounted for."""
+    assert len(seed_sources) == 1
+    assert_accounted(seed_sources[0])
+
+
+def test_seed_kinds(seed_sources: tuple[planlib.Source, ...]) -> None:
+    """The seed's headline, transcript turns, stage directions, bullet and app boilerplate get their kinds."""
+    stmts = seed_sources[0].statements
+    kinds = {s.kind for s in stmts}
+    assert {"headline", "sentence", "bullet", "turn", "stage-direction", "boilerplate"} <= kinds
+    by_text = {s.text: s.kind for s in stmts}
+    assert by_text["[the phone rings]"] == "stage-direction"
+    assert by_text["Get the full experience in the app"] == "boilerplate"
+    assert by_text["Apple App Store Badge"] == "boilerplate"
+    assert seed_sources[0].title is not None and seed_sources[0].title.startswith("Bloomberg: How we arrived")
+
+
+def test_seed_turns_have_canonical_speakers(seed_sources: tuple[planlib.Source, ...]) -> None:
+    """Every transcript turn of the seed resolves to a canonical person of the registry."""
+    turns = [s for s in seed_sources[0].statements if s.kind == "turn"]
+    assert len(turns) > 40
+    canonical = {"Steve Witkoff", "Yuri Ushakov", "Kirill Dmitriev"}
+    assert {t.speaker for t in turns} == canonical
+
+
+def test_sentences_respect_abbreviations() -> None:
+    """U.S., Mr. and Dec. do not end a sentence."""
+    src = planlib.read_text("Mr. Smith met the U.S. envoy on Dec. 3 in Miami. He left.", source="t")
+    assert [s.text for s in src.statements] == ["Mr. Smith met the U.S. envoy on Dec. 3 in Miami.", "He left."]
+
+
+def test_crlf_offsets_stay_exact(tmp_path: Path) -> None:
+    """A CRLF file keeps exact offsets into the text as decoded, line endings as they are."""
+    p = tmp_path / "crlf.txt"
+    p.write_bytes("Headline here\r\n\r\nFirst sentence. Second one.\r\n\r\nWitkoff: Hello.\r\nUshakov: Hi.\r\n".encode())
+    src = planlib.read_sources([p])[0]
+    assert "\r\n" in src.text
+    assert_accounted(src)
+    assert [s.speaker for s in src.statements if s.kind == "turn"] == ["Steve Witkoff", "Yuri Ushakov"]
+
+
+def test_bom_is_accepted(tmp_path: Path) -> None:
+    """A UTF-8 BOM is dropped and the text read."""
+    p = tmp_path / "bom.txt"
+    p.write_bytes(b"\xef\xbb\xbfOne sentence here.")
+    assert planlib.read_sources([p])[0].statements[0].text == "One sentence here."
+
+
+def test_non_utf8_names_file_and_byte(tmp_path: Path) -> None:
+    """Latin-1 bytes are refused with the file and the byte offset."""
+    p = tmp_path / "latin.txt"
+    p.write_bytes("Caf\xe9 au lait.".encode("latin-1"))
+    with pytest.raises(SourceFormatError, match=r"latin\.txt: not valid UTF-8 at byte 3"):
+        planlib.read_sources([p])
+
+
+def test_binary_is_refused(tmp_path: Path) -> None:
+    """A file with NUL bytes is refused as binary."""
+    p = tmp_path / "blob.txt"
+    p.write_bytes(b"\x89PNG\r\n\x00\x00\x00")
+    with pytest.raises(SourceError, match="binary"):
+        planlib.read_sources([p])
+
+
+def test_empty_file_warns(tmp_path: Path) -> None:
+    """An empty file is a warning, and yields a source with no statements."""
+    p = tmp_path / "empty.txt"
+    p.write_bytes(b"")
+    with pytest.warns(planlib.PlanlibWarning, match="empty"):
+        (src,) = planlib.read_sources([p])
+    assert src.statements == ()
+
+
+def test_missing_path_is_a_source_error(tmp_path: Path) -> None:
+    """A path that does not exist is named in the error."""
+    with pytest.raises(SourceError, match="no such file"):
+        planlib.read_sources([tmp_path / "nope.txt"])
+
+
+def test_folders_are_read_recursively_in_sorted_order(tmp_path: Path) -> None:
+    """A folder's .txt, .md and .jsonl files are read recursively, sorted by path."""
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "z.md").write_text("Zed said so.", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Alpha said so.", encoding="utf-8")
+    (tmp_path / "ignored.bin").write_bytes(b"\x00")
+    ids = [s.id for s in planlib.read_sources([tmp_path])]
+    assert ids == [f"{tmp_path.as_posix()}/a.txt", f"{tmp_path.as_posix()}/b/z.md"]
+
+
+def test_jsonl_records_become_statements(tmp_path: Path) -> None:
+    """JSONL records keep their fields; each source's text is its records joined by newlines."""
+    p = tmp_path / "c.jsonl"
+    rows = [
+        {"text": "Kyiv would withdraw.", "source": "art1", "speaker": "Someone", "outlet": "Wire"},
+        {"text": "Second line.", "source": "art1"},
+        {"text": "Other doc."},
+    ]
+    p.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    sources = planlib.read_sources([p])
+    art1 = next(s for s in sources if s.id == "art1")
+    assert art1.text == "Kyiv would withdraw.\nSecond line."
+    assert_accounted(art1)
+    first = art1.statements[0]
+    assert (first.speaker, first.outlet, first.kind) == ("Someone", "Wire", "record")
+
+
+@pytest.mark.parametrize(
+    ("line", "needle"),
+    [
+        ("{not json", "not valid JSON"),
+        ('["a list"]', "a record must be a JSON object"),
+        ('{"text": ""}', "field 'text' must be a non-empty string"),
+        ('{"text": "x", "colour": 1}', "unknown field 'colour'"),
+    ],
+)
+def test_malformed_jsonl_names_the_line(tmp_path: Path, line: str, needle: str) -> None:
+    """A bad JSONL record is reported with its file and line number."""
+    p = tmp_path / "bad.jsonl"
+    p.write_text('{"text": "fine"}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(SourceFormatError, match=re.escape(f"bad.jsonl:2: {needle}")):
+        planlib.read_sources([p])
+
+
+_blocks = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=80),
+    st.builds(lambda n, t: f"{n}: {t}", st.sampled_from(["Witkoff", "USHAKOV", "Q", "A", "Anna Smith"]),
+              st.text(min_size=1, max_size=60)),
+    st.builds(lambda t: f"• {t}", st.text(min_size=1, max_size=60)),
+    st.builds(lambda t: f"[{t}]", st.text(alphabet="abc ", min_size=1, max_size=10)),
+    st.sampled_from(["Mr. Smith met the U.S. envoy. He left!", "Get the full experience in the app", "Tuesday, November 25"]),
+)
+
+
+@given(st.lists(_blocks, max_size=12), st.sampled_from(["\n\n", "\r\n\r\n", "\n", " \n \n"]))
+def test_generated_documents_are_accounted_for(blocks: list[str], sep: str) -> None:
+    """Any document of mixed blocks is read with every character in exactly one statement."""
+    src = planlib.read_text(sep.join(blocks), source="gen")
+    assert_accounted(src)
