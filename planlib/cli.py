@@ -13,6 +13,7 @@ from pathlib import Path
 from . import _data
 from .errors import PlanlibError
 from .matching import DEFAULT_MIN_SCORE, DEFAULT_TOP, match
+from .model import Provision
 from .plans import load_plan
 from .render import FORMATS, LAYOUTS, render
 from .sources import PlanlibWarning, iter_sources, read_sources
@@ -107,7 +108,7 @@ def _fmt(args: argparse.Namespace, allowed: Sequence[str]) -> str:
     if args.output:
         guess = _SUFFIX_FORMAT.get(Path(args.output).suffix.lower())
         if guess in allowed:
-            return guess
+            return str(guess)
     return "md"
 
 
@@ -134,7 +135,7 @@ def _emit(text: str, output: str | None) -> None:
 def _table(args: argparse.Namespace) -> int:
     plan = load_plan(args.plan)
     if args.provision:
-        chosen = []
+        chosen: list[Provision] = []
         for key in args.provision:
             picked = plan.select(key)
             if not picked:

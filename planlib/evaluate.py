@@ -14,6 +14,23 @@ from .errors import GoldFormatError
 from .model import Evidence, Plan
 from .results import ProvisionTable
 
+
+def _spans(value: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    return tuple(value)
+
+
+def _links(value: Iterable[Link]) -> tuple[Link, ...]:
+    return tuple(value)
+
+
+def _scores(value: Iterable[Score]) -> tuple[Score, ...]:
+    return tuple(value)
+
+
+def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    return tuple(value)
+
+
 __all__ = ["Gold", "Link", "Report", "evaluate", "load_gold"]
 
 _LINK_KEYS = {"source", "quote", "provision", "grade", "note"}
@@ -31,7 +48,7 @@ class Link:
     quote: str
     provision: str
     grade: int
-    spans: tuple[tuple[int, int], ...] = field(converter=tuple)
+    spans: tuple[tuple[int, int], ...] = field(converter=_spans)
 
 
 @attrs.frozen
@@ -39,7 +56,7 @@ class Gold:
     """A labelled-links file: its links and the source files they name, resolved."""
 
     path: str
-    links: tuple[Link, ...] = field(converter=tuple)
+    links: tuple[Link, ...] = field(converter=_links)
     files: dict[str, Path] = field(factory=dict, eq=False)
 
     def source_paths(self) -> list[str]:
@@ -138,9 +155,9 @@ class Report:
     """Precision, recall and F1 overall and per provision, with the misses and false positives."""
 
     overall: Score
-    per_provision: tuple[Score, ...] = field(converter=tuple)
-    missed: tuple[Link, ...] = field(converter=tuple)
-    false_positives: tuple[Evidence, ...] = field(converter=tuple)
+    per_provision: tuple[Score, ...] = field(converter=_scores)
+    missed: tuple[Link, ...] = field(converter=_links)
+    false_positives: tuple[Evidence, ...] = field(converter=_evidence)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain data (the ``--format json`` of ``planlib evaluate``)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -48,7 +49,31 @@ def _nonempty(_inst: object, attribute: attrs.Attribute[Any], value: str) -> Non
         raise ValueError(f"{attribute.name} must not be empty")
 
 
-def _str_tuple(value: Any) -> tuple[str, ...]:
+def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _concepts(value: Iterable[Concept]) -> tuple[Concept, ...]:
+    return tuple(value)
+
+
+def _provisions(value: Iterable[Provision]) -> tuple[Provision, ...]:
+    return tuple(value)
+
+
+def _statements(value: Iterable[Statement]) -> tuple[Statement, ...]:
+    return tuple(value)
+
+
+def _term_hits(value: Iterable[TermHit]) -> tuple[TermHit, ...]:
+    return tuple(value)
+
+
+def _concept_hits(value: Iterable[ConceptHit]) -> tuple[ConceptHit, ...]:
+    return tuple(value)
+
+
+def _components(value: Iterable[Component]) -> tuple[Component, ...]:
     return tuple(value)
 
 
@@ -86,7 +111,7 @@ class Provision:
     ref: str = field(validator=[_str, _nonempty])
     title: str = field(validator=[_str, _nonempty])
     summary: str = field(validator=[_str, _nonempty])
-    concepts: tuple[Concept, ...] = field(converter=tuple)
+    concepts: tuple[Concept, ...] = field(converter=_concepts)
     tags: tuple[str, ...] = field(default=(), converter=_str_tuple)
     note: str | None = field(default=None, validator=_opt_str)
     min_concepts: int | None = field(default=None)
@@ -123,7 +148,7 @@ class Plan:
 
     id: str = field(validator=[_str, _nonempty])
     title: str = field(validator=[_str, _nonempty])
-    provisions: tuple[Provision, ...] = field(converter=tuple)
+    provisions: tuple[Provision, ...] = field(converter=_provisions)
     date: str | None = field(default=None, validator=_opt_str)
     issuer: str | None = field(default=None, validator=_opt_str)
     description: str | None = field(default=None, validator=_opt_str)
@@ -174,7 +199,7 @@ class Source:
     kind: str = field(validator=_str)
     text: str = field(validator=_str, repr=False)
     title: str | None = field(default=None, validator=_opt_str)
-    statements: tuple[Statement, ...] = field(default=(), converter=tuple, repr=False)
+    statements: tuple[Statement, ...] = field(default=(), converter=_statements, repr=False)
 
     @property
     def info(self) -> dict[str, str | None]:
@@ -233,7 +258,7 @@ class ConceptHit:
     concept: str
     kind: str
     weight: float
-    hits: tuple[TermHit, ...] = field(converter=tuple)
+    hits: tuple[TermHit, ...] = field(converter=_term_hits)
 
 
 @attrs.frozen
@@ -257,8 +282,8 @@ class Evidence:
     provision: str
     statement: Statement
     score: float
-    concepts: tuple[ConceptHit, ...] = field(converter=tuple)
-    components: tuple[Component, ...] = field(converter=tuple)
+    concepts: tuple[ConceptHit, ...] = field(converter=_concept_hits)
+    components: tuple[Component, ...] = field(converter=_components)
     flags: tuple[str, ...] = field(default=(), converter=_str_tuple)
 
     @property

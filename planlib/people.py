@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,11 @@ from rapidfuzz import fuzz, process
 from . import _data
 from .errors import RegistryFormatError
 from .text import fold_word, tokens
+
+
+def _people(value: Iterable[Person]) -> tuple[Person, ...]:
+    return tuple(value)
+
 
 __all__ = ["Person", "Registry", "load_people"]
 
@@ -56,7 +62,7 @@ class Registry:
     match; a name as close to two different people is left unresolved, never merged.
     """
 
-    people: tuple[Person, ...] = field(converter=tuple)
+    people: tuple[Person, ...] = field(converter=_people)
     threshold: float = 82.0
     _forms: dict[str, str] = field(init=False, repr=False, eq=False)
 
@@ -78,7 +84,7 @@ class Registry:
         if exact is not None:
             return exact
         parts = folded.split(" ")
-        if len(parts) > 1:  # initials and titles: "K. Dmitriev", "Mr Witkoff"
+        if len(parts) > 1:  # initials and titles: "K. Surname", "Mr Surname"
             exact = self._forms.get(parts[-1])
             if exact is not None and len(parts[-1]) > 2:
                 return exact

@@ -13,6 +13,11 @@ from attrs import field
 from . import _data
 from .errors import RegistryFormatError
 
+
+def _places(value: Iterable[Place]) -> tuple[Place, ...]:
+    return tuple(value)
+
+
 __all__ = ["Gazetteer", "Place", "load_gazetteer"]
 
 _PLACE_KEYS = {"name", "kind", "aliases", "part_of"}
@@ -47,7 +52,7 @@ class Place:
 class Gazetteer:
     """All known places by name; expands a place to its spellings and everything inside it."""
 
-    places: tuple[Place, ...] = field(converter=tuple)
+    places: tuple[Place, ...] = field(converter=_places)
 
     @places.validator
     def _check(self, _attribute: attrs.Attribute[Any], value: tuple[Place, ...]) -> None:

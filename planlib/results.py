@@ -13,6 +13,23 @@ from .model import Evidence, Plan, Provision
 __all__ = ["ProvisionRow", "ProvisionTable"]
 
 
+def _freeze(settings: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[str, Any], ...]:
+    items = settings.items() if isinstance(settings, Mapping) else settings
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in items))
+
+
+def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    return tuple(value)
+
+
+def _rows(value: Iterable[ProvisionRow]) -> tuple[ProvisionRow, ...]:
+    return tuple(value)
+
+
+def _infos(value: Iterable[dict[str, str | None]]) -> tuple[dict[str, str | None], ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class ProvisionRow:
     """One provision with its best evidence (at most ``top``), and counts over all support.
@@ -22,14 +39,10 @@ class ProvisionRow:
     """
 
     provision: Provision
-    evidence: tuple[Evidence, ...] = field(converter=tuple)
+    evidence: tuple[Evidence, ...] = field(converter=_evidence)
     support: int = 0
     supporting_sources: frozenset[str] = frozenset()
     conflicts: int = 0
-
-
-def _freeze(settings: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
-    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in settings.items()))
 
 
 @attrs.frozen
@@ -42,8 +55,8 @@ class ProvisionTable:
 
     plan: Plan
     settings: tuple[tuple[str, Any], ...] = field(converter=_freeze)
-    sources: tuple[dict[str, str | None], ...] = field(converter=tuple)
-    rows: tuple[ProvisionRow, ...] = field(converter=tuple)
+    sources: tuple[dict[str, str | None], ...] = field(converter=_infos)
+    rows: tuple[ProvisionRow, ...] = field(converter=_rows)
     statements: int = 0
 
     @property

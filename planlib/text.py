@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 
 import attrs
-import snowballstemmer  # type: ignore[import-untyped]
+import snowballstemmer
 from anyascii import anyascii
 
 from . import _data
@@ -16,9 +16,9 @@ from .errors import RegistryFormatError
 
 __all__ = [
     "FOLDS",
+    "Figure",
     "Folded",
     "Lexicon",
-    "Figure",
     "Token",
     "figures",
     "fold_word",

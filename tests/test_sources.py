@@ -65,7 +65,7 @@ def test_sentences_respect_abbreviations() -> None:
 def test_crlf_offsets_stay_exact(tmp_path: Path) -> None:
     """A CRLF file keeps exact offsets into the text as decoded, line endings as they are."""
     p = tmp_path / "crlf.txt"
-    p.write_bytes("Headline here\r\n\r\nFirst sentence. Second one.\r\n\r\nWitkoff: Hello.\r\nUshakov: Hi.\r\n".encode())
+    p.write_bytes(b"Headline here\r\n\r\nFirst sentence. Second one.\r\n\r\nWitkoff: Hello.\r\nUshakov: Hi.\r\n")
     src = planlib.read_sources([p])[0]
     assert "\r\n" in src.text
     assert_accounted(src)

@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from ..model import Component, ConceptHit, Evidence, Plan, Statement, TermHit
-from ..text import figures, lexicon, tokens
+from ..text import Figure, figures, lexicon, tokens
 from .vocabulary import Term, Vocabulary
 
 __all__ = ["COMPONENTS", "KIND_FACTORS", "Matcher", "Weights"]
@@ -110,7 +110,7 @@ class Matcher:
         return out
 
     def _score(
-        self, pi: int, by_concept: dict[int, list[TermHit]], statement: Statement, nums: list, n_words: int
+        self, pi: int, by_concept: dict[int, list[TermHit]], statement: Statement, nums: list[Figure], n_words: int
     ) -> Evidence | None:
         provision = self.plan.provisions[pi]
         flags: list[str] = []

@@ -4,6 +4,7 @@ stage directions, boilerplate) cut into statements whose spans index the text ex
 from __future__ import annotations
 
 import re
+
 import attrs
 
 from ..model import Statement

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import pysbd  # type: ignore[import-untyped]
+import pysbd
 
 __all__ = ["sentence_spans"]
+
+PYSBD_LIMIT = 50_000
+"""Blocks longer than this many characters are split by a plain punctuation rule."""
 
 _FALLBACK = re.compile(r"[^.!?…]+(?:[.!?…]+[\"'”’)\]]*|$)")
 _BRACKET_EDGE = re.compile(r"^\[[^\[\]]{1,60}\]|\[[^\[\]]{1,60}\]$")
@@ -34,7 +37,10 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     """
     stop = len(text) if end is None else end
     chunk = text[start:stop]
-    pieces: list[str] = _segmenter().segment(chunk) if chunk.strip() else []
+    if len(chunk) > PYSBD_LIMIT:  # the splitter is quadratic on huge blocks: a plain rule instead
+        pieces: list[str] = []
+    else:
+        pieces = _segmenter().segment(chunk) if chunk.strip() else []
     spans: list[tuple[int, int]] = []
     pos = 0
     for piece in pieces:
