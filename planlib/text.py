@@ -81,6 +81,8 @@ class Lexicon:
     stopwords: frozenset[str]
     rules: tuple[Rule, ...]
     multipliers: dict[str, float] = attrs.field(factory=dict, eq=False)
+    negators: frozenset[str] = frozenset()
+    negation_window: int = 3
 
     @classmethod
     def from_toml(cls, table: dict[str, object], where: str) -> Lexicon:
@@ -109,9 +111,20 @@ class Lexicon:
         mult = table.get("multipliers", {})
         if not isinstance(mult, dict) or not all(isinstance(v, (int, float)) for v in mult.values()):
             raise RegistryFormatError("[multipliers] must map words to numbers", where=where)
+        neg = table.get("negators", [])
+        if not isinstance(neg, list) or not all(isinstance(w, str) for w in neg):
+            raise RegistryFormatError("negators must be a list of strings", where=where)
+        window = table.get("negation_window", 3)
+        if not isinstance(window, int) or isinstance(window, bool) or window < 0:
+            raise RegistryFormatError("negation_window must be a whole number", where=where)
         return cls(
-            frozenset(w.casefold() for w in stop), tuple(rules), {str(k).casefold(): float(v) for k, v in mult.items()}
+            frozenset(w.casefold() for w in stop), tuple(rules), {str(k).casefold(): float(v) for k, v in mult.items()},
+            frozenset(w.casefold().replace("’", "'") for w in neg), window,
         )
+
+    def negates(self, word: str) -> bool:
+        """Whether a word negates what follows it."""
+        return word.casefold().replace("’", "'") in self.negators
 
     def respell(self, word: str) -> str:
         """The word after the first spelling rule that applies (unchanged if none)."""

@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from ..model import Component, ConceptHit, Evidence, Plan, Statement, TermHit
-from ..text import Figure, figures, lexicon, tokens
+from ..text import Figure, Token, figures, lexicon, tokens
 from .vocabulary import Term, Vocabulary
 
 __all__ = ["COMPONENTS", "KIND_FACTORS", "Matcher", "Weights"]
@@ -59,13 +59,19 @@ class Matcher:
         self._targets = [
             default_process(f"{p.title} {p.summary}") for p in plan.provisions
         ]
+        lex = lexicon()
+        self._lexicon = lex
+        self._negative = [
+            any(lex.negates(t.surface) for t in tokens(f"{p.title} {p.summary}")) for p in plan.provisions
+        ]
 
     def evidence(self, statement: Statement) -> list[Evidence]:
         """Every provision this statement supports, scored and explained (no threshold applied)."""
         vocab = self.vocabulary
         words: list[_Word] = []
         hits: dict[int, dict[int, list[tuple[int, int]]]] = {}  # term -> word index in term -> statement words
-        for tok in tokens(statement.text):
+        raw = list(tokens(statement.text))
+        for tok in raw:
             m = vocab.lookup(tok.surface)
             if m is None:
                 if tok.surface.casefold() not in self._stop:
@@ -102,19 +108,42 @@ class Matcher:
         nums = figures(statement.text) if any(
             c.kind == "figure" for pi in found for c in self.plan.provisions[pi].concepts
         ) else []
+        negated = self._negated_starts(raw)
         out = []
         for pi in sorted(found):
-            ev = self._score(pi, found[pi], statement, nums, len(words))
+            ev = self._score(pi, found[pi], statement, nums, negated)
             if ev is not None:
                 out.append(ev)
-        return out
+        return _explained_away(out)
+
+    def _negated_starts(self, raw: list[Token]) -> frozenset[int]:
+        """Local start offsets of words standing within the negation window after a negator."""
+        lex = self._lexicon
+        out: set[int] = set()
+        last_neg = -(10**9)
+        for i, tok in enumerate(raw):
+            if lex.negates(tok.surface):
+                last_neg = i
+            elif i - last_neg <= lex.negation_window:
+                out.add(tok.start)
+        return frozenset(out)
 
     def _score(
-        self, pi: int, by_concept: dict[int, list[TermHit]], statement: Statement, nums: list[Figure], n_words: int
+        self, pi: int, by_concept: dict[int, list[TermHit]], statement: Statement, nums: list[Figure],
+        negated: frozenset[int],
     ) -> Evidence | None:
         provision = self.plan.provisions[pi]
         flags: list[str] = []
         by_concept = {ci: _dedupe(h) for ci, h in by_concept.items()}
+        if negated and not self._negative[pi]:  # "not recognised": a negated act is no support
+            base = statement.start
+            for ci in list(by_concept):
+                if provision.concepts[ci].kind == "act":
+                    kept = [h for h in by_concept[ci] if h.start - base not in negated]
+                    if kept:
+                        by_concept[ci] = kept
+                    else:
+                        del by_concept[ci]
         for ci, concept in enumerate(provision.concepts):
             if concept.kind != "figure" or concept.value is None:
                 continue
@@ -227,3 +256,21 @@ def _claim(by_concept: dict[int, list[TermHit]]) -> dict[int, tuple[TermHit, ...
             out[ci] = own
             used.update((h.start, h.end) for h in own)
     return out
+
+
+def _explained_away(found: list[Evidence]) -> list[Evidence]:
+    """Drop evidence whose every hit lies inside the hits of a provision that matched more
+    concepts in the same statement: the statement is about the more specific provision."""
+    if len(found) < 2:
+        return found
+    spans = [[(h.start, h.end) for c in e.concepts for h in c.hits] for e in found]
+    keep = []
+    for i, ev in enumerate(found):
+        covered = any(
+            j != i and len(other.concepts) > len(ev.concepts)
+            and all(any(s < oe and os_ < e for os_, oe in spans[j]) for s, e in spans[i])
+            for j, other in enumerate(found)
+        )
+        if not covered:
+            keep.append(ev)
+    return keep
