@@ -79,11 +79,28 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--min-score", type=_score, default=DEFAULT_MIN_SCORE, metavar="N",
                    help=f"leave out evidence scoring below N, 0-100 (default: {DEFAULT_MIN_SCORE:g})")
     t.add_argument("--top", type=_positive, default=DEFAULT_TOP, metavar="N",
-                   help=f"list at most N statements per provision (default: {DEFAULT_TOP}); all are counted")
+                   help="list at most N statements per provision (default: all); all are counted either way")
     t.add_argument("--provision", action="append", metavar="ID|REF", help="only these provisions (repeatable)")
     t.add_argument("--include-all", action="store_true",
                    help="also match labels, stage directions, datelines and boilerplate")
     t.set_defaults(run=_table)
+
+    e = sub.add_parser(
+        "evaluate", help="score the matcher against labelled provision-statement links",
+        description=(
+            "Match the sources against the plan at the given settings and report precision, recall and F1, "
+            "overall and per provision, against a labelled-links file (format: docs/evaluate.md)."
+        ),
+        epilog=_EPILOG,
+    )
+    e.add_argument("--gold", required=True, metavar="FILE", help="labelled links (TOML [[link]] tables)")
+    e.add_argument("--plan", metavar="FILE", help=f"plan file or bundled plan id (default: {_data.DEFAULT_PLAN})")
+    e.add_argument("--sources", nargs="+", metavar="PATH", help="files or folders (default: the files the gold file names)")
+    e.add_argument("--min-score", type=_score, default=DEFAULT_MIN_SCORE, metavar="N",
+                   help=f"the threshold to evaluate (default: {DEFAULT_MIN_SCORE:g})")
+    e.add_argument("--top", type=_positive, default=DEFAULT_TOP, metavar="N", help="evidence per provision (default: all)")
+    _output_options(e, ["md", "json"])
+    e.set_defaults(run=_evaluate)
 
     s = sub.add_parser(
         "statements", help="list every statement read from sources",
@@ -147,6 +164,23 @@ def _table(args: argparse.Namespace) -> int:
     sources = iter_sources(args.sources) if args.sources else iter_sources()
     table = match(plan, sources, min_score=args.min_score, top=args.top, include_all=args.include_all)
     _emit(render(table, _fmt(args, list(FORMATS)), args.layout), args.output)
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate, load_gold
+    from .render.json import dumps
+
+    gold = load_gold(args.gold)
+    plan = load_plan(args.plan)
+    sources = iter_sources(args.sources if args.sources else gold.source_paths())
+    table = match(plan, sources, min_score=args.min_score, top=args.top)
+    report = evaluate(table, gold)
+    if _fmt(args, ["md", "json"]) == "json":
+        data = {"plan": plan.id, "gold": args.gold, "settings": table.options, **report.to_dict()}
+        _emit(dumps(data), args.output)
+    else:
+        _emit(report.to_markdown(), args.output)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -192,15 +193,20 @@ class Report:
         return "\n".join(lines) + "\n"
 
 
+@lru_cache(maxsize=4096)
+def _resolved(path: str) -> Path | None:
+    try:
+        return Path(path).resolve()
+    except OSError:  # pragma: no cover
+        return None
+
+
 def _same_file(evidence_path: str, link_source: str, files: dict[str, Path]) -> bool:
     if evidence_path == link_source:
         return True
     target = files.get(link_source)
-    try:
-        if target is not None and Path(evidence_path).resolve() == target.resolve():
-            return True
-    except OSError:  # pragma: no cover
-        pass
+    if target is not None and _resolved(evidence_path) == _resolved(str(target)):
+        return True
     a, b = evidence_path.split("/"), link_source.split("/")
     n = min(len(a), len(b))
     return n > 0 and a[-n:] == b[-n:]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from ..model import STATEMENT_KINDS, Evidence, Plan, Source, Statement
+from ..model import Evidence, Plan, Source, Statement
 from ..places import Gazetteer
 from ..results import ProvisionTable
 from .scoring import COMPONENTS, KIND_FACTORS, Matcher, Weights
@@ -26,8 +26,9 @@ __all__ = [
 DEFAULT_MIN_SCORE = 60.0
 """The least score (0–100) evidence needs by default; see docs/matching.md for what it lets through."""
 
-DEFAULT_TOP = 10
-"""How many pieces of evidence a provision lists by default (all are counted)."""
+DEFAULT_TOP: int | None = None
+"""How many pieces of evidence a provision lists by default: all of them (``--top N`` shortens
+the table; every supporting statement is counted either way)."""
 
 SKIPPED_KINDS = ("label", "stage-direction", "boilerplate", "dateline")
 """Statement kinds matching skips unless ``include_all=True``."""
@@ -75,5 +76,3 @@ def _matchable(statements: Sequence[Statement], include_all: bool) -> Iterator[S
         if include_all or s.kind not in SKIPPED_KINDS:
             yield s
 
-
-assert set(SKIPPED_KINDS) <= set(STATEMENT_KINDS)

@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from ..model import Component, ConceptHit, Evidence, Plan, Statement, TermHit
-from ..text import Figure, Token, figures, lexicon, tokens
+from ..text import FOLDS, Figure, Token, figures, lexicon, tokens
 from .vocabulary import Term, Vocabulary
 
 __all__ = ["COMPONENTS", "KIND_FACTORS", "Matcher", "Weights"]
@@ -239,7 +239,7 @@ def _multi_fold(vocab: Vocabulary, term: Term, words: list[_Word], first: int, l
 def _dedupe(hits: Iterable[TermHit]) -> list[TermHit]:
     """Hits of one concept, longest first where they overlap, then in text order."""
     chosen: list[TermHit] = []
-    for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start, h.term)):
+    for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start, FOLDS.index(h.fold), h.term)):
         if all(h.end <= c.start or h.start >= c.end for c in chosen):
             chosen.append(h)
     return sorted(chosen, key=lambda h: (h.start, h.end, h.term))
