@@ -21,7 +21,7 @@ __all__ = ["Rules", "attribute", "compile_rules"]
 _UP = "A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ"
 _TOKEN = rf"(?:[{_UP}]\.(?:\s?[{_UP}]\.)*|[{_UP}][\w'’\-]*)"
 NAME = rf"(?<![\w'’.-]){_TOKEN}(?:\s(?:{_TOKEN}|von|van|der|de|al|bin|da|di|le)){{0,5}}"
-"""A capitalised name as written: "Marco Rubio", "K. Dmitriev", "Ursula von der Leyen"."""
+"""A capitalised name as written: "Anna Smith", "K. Surname", "Anna van der Berg"."""
 
 _DETERMINERS = ("a", "an", "one", "two", "three", "four", "five", "several", "some", "many", "other",
                 "the", "its", "his", "her", "their")

@@ -192,7 +192,7 @@ def _turn_blocks(text: str, blist: list[Block], registry: Registry, cues: Cues) 
     for i, strong in candidate.items():
         run = (i - 1) in candidate or (i + 1) in candidate
         if not run and _title_like(text, blist[i]):
-            continue  # "Rubio: Geneva talks so far" is a heading that names its speaker
+            continue  # "Smith: talks went well" is a heading that names its speaker
         if strong or run:
             chosen.add(i)
     return chosen
