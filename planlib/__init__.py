@@ -16,7 +16,16 @@ from .people import Registry, load_people
 from .places import Gazetteer, load_gazetteer
 from .plans import bundled_plans, load_plan
 from .results import ProvisionRow, ProvisionTable
-from .sources import PlanlibWarning, iter_sources, read_sources, read_text
+from .sources import (
+    Outlets,
+    PlanlibWarning,
+    SpeakerIndex,
+    iter_sources,
+    load_outlets,
+    read_sources,
+    read_text,
+    speaker_index,
+)
 
 try:
     __version__ = _metadata.version("planlib")
@@ -31,6 +40,7 @@ __all__ = [
     "Gazetteer",
     "GoldFormatError",
     "Matcher",
+    "Outlets",
     "Plan",
     "PlanFormatError",
     "PlanlibError",
@@ -43,14 +53,17 @@ __all__ = [
     "Source",
     "SourceError",
     "SourceFormatError",
+    "SpeakerIndex",
     "Statement",
     "Vocabulary",
     "bundled_plans",
     "iter_sources",
     "load_gazetteer",
+    "load_outlets",
     "load_people",
     "load_plan",
     "match",
     "read_sources",
     "read_text",
+    "speaker_index",
 ]

@@ -16,7 +16,7 @@ from .matching import DEFAULT_MIN_SCORE, DEFAULT_TOP, match
 from .model import Provision
 from .plans import load_plan
 from .render import FORMATS, LAYOUTS, render
-from .sources import PlanlibWarning, iter_sources, read_sources
+from .sources import PlanlibWarning, iter_sources, read_sources, speaker_index
 
 __all__ = ["EXIT_CODES", "main"]
 
@@ -110,6 +110,16 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled seeds/)")
     _output_options(s, ["md", "json"])
     s.set_defaults(run=_statements)
+
+    k = sub.add_parser(
+        "speakers", help="list who speaks in sources, with the spellings seen",
+        description="Read sources and list each canonical speaker, the variants of the name seen and the "
+        "number of statements; speakers no registry person fits are listed separately, as written.",
+        epilog=_EPILOG,
+    )
+    k.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled seeds/)")
+    _output_options(k, ["md", "json"])
+    k.set_defaults(run=_speakers)
     return parser
 
 
@@ -204,6 +214,24 @@ def _statements(args: argparse.Namespace) -> int:
                 f"| {cell(st.id)} | {st.start}-{st.end} | {st.kind} | {cell(st.speaker)} | {cell(st.outlet)} "
                 f"| {cell(st.cited)} | {cell(st.text)} |"
             )
+    _emit("\n".join(lines) + "\n", args.output)
+    return 0
+
+
+def _speakers(args: argparse.Namespace) -> int:
+    from .render.json import dumps
+    from .render.markdown import cell
+
+    index = speaker_index(read_sources(args.paths) if args.paths else read_sources())
+    if _fmt(args, ["md", "json"]) == "json":
+        _emit(dumps(index.to_dict()), args.output)
+        return 0
+    lines = ["| Speaker | Variants seen | Statements |", "|---|---|---:|"]
+    lines += [f"| {cell(s.name)} | {cell(', '.join(s.variants))} | {s.statements} |" for s in index.known]
+    if index.unknown:
+        lines += ["", "Unknown speakers (no registry person fits; kept as written):", "",
+                  "| Speaker | Variants seen | Statements |", "|---|---|---:|"]
+        lines += [f"| {cell(s.name)} | {cell(', '.join(s.variants))} | {s.statements} |" for s in index.unknown]
     _emit("\n".join(lines) + "\n", args.output)
     return 0
 

@@ -169,3 +169,58 @@ def test_generated_documents_are_accounted_for(blocks: list[str], sep: str) -> N
     """Any document of mixed blocks is read with every character in exactly one statement."""
     src = planlib.read_text(sep.join(blocks), source="gen")
     assert_accounted(src)
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        ("Witkoff: Hello.\n\nUshakov: Hi.", ["Steve Witkoff", "Yuri Ushakov"]),
+        ("K. DMITRIEV: We agree.\n\nY. Ushakov: Good.", ["Kirill Dmitriev", "Yuri Ushakov"]),
+        ("MARGARET BRENNAN: Welcome.\n\nRUBIO: Thanks. Good to be here.", ["MARGARET BRENNAN", "Marco Rubio", "Marco Rubio"]),
+        ("Q: Is it final?\nA: No. Talks go on.", [None, None, None]),
+        ("Steve Witkoff: One line\nthat goes on. And more.\n\nUshakov: Yes.", ["Steve Witkoff"] * 3 + ["Yuri Ushakov"]),
+    ],
+)
+def test_turn_layouts(text: str, speakers: list[str | None]) -> None:
+    """Each turn layout gives every sentence of a turn its speaker (Q/A labels name no one)."""
+    turns = [s for s in planlib.read_text(text, source="t").statements if s.kind == "turn"]
+    assert [t.speaker for t in turns] == speakers
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Bloomberg: How we arrived at the plan\n\nBody text here.",
+     "Why it matters: The money would flow.\n\nDetails: Europe pays.",
+     "Note: this is a note.\n\nAnother paragraph.", "At 10:30 the talks began.\n\nThey ended at 11:45."],
+)
+def test_false_turns_stay_prose(text: str) -> None:
+    """Outlet headlines, Axios-style labels, notes and clock times do not become turns."""
+    assert not [s for s in planlib.read_text(text, source="t").statements if s.kind in ("turn", "label")]
+
+
+def test_markdown_layout() -> None:
+    """Markdown headings, bullets and quotes keep their markup inside exact statements."""
+    text = "# Title\n\nSome **bold** text.\n## Section\n- first item\n- second item\n\n> A quoted line."
+    src = planlib.read_text(text, source="t.md")
+    assert_accounted(src)
+    kinds = [(s.kind, s.text) for s in src.statements]
+    assert ("headline", "# Title") in kinds and ("heading", "## Section") in kinds
+    assert ("bullet", "first item") in kinds and ("bullet", "second item") in kinds
+    assert ("sentence", "Some **bold** text.") in kinds
+
+
+_rich = st.one_of(
+    _blocks,
+    st.builds(lambda n, t: f"{n}: {t}", st.sampled_from(["K. DMITRIEV", "Y. Ushakov", "Уиткофф", "MARGARET BRENNAN"]),
+              st.text(min_size=1, max_size=40)),
+    st.builds(lambda t: f"# {t}", st.text(min_size=1, max_size=30)),
+    st.builds(lambda a, b: f"- {a}\n* {b}", st.text(min_size=1, max_size=30), st.text(min_size=1, max_size=30)),
+    st.builds(lambda t: f"> “{t}”, he said.", st.text(min_size=1, max_size=40)),
+    st.sampled_from(["Путин заявил, что план может стать основой.", "Witkoff told Reuters: “We are close.”"]),
+)
+
+
+@given(st.lists(_rich, max_size=10), st.sampled_from(["\n\n", "\r\n\r\n", "\r\n", "\n"]))
+def test_generated_rich_documents_are_accounted_for(blocks: list[str], sep: str) -> None:
+    """Documents mixing turns, headings, bullets, quotes, Cyrillic and CRLF keep every character."""
+    assert_accounted(planlib.read_text(sep.join(blocks), source="gen"))

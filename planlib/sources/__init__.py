@@ -14,8 +14,22 @@ from ..people import Registry, load_people
 from .attribution import attribute
 from .cues import Cues, load_cues
 from .layout import statements as layout_statements
+from .outlets import Outlet, Outlets, load_outlets
+from .speakers import SpeakerCount, SpeakerIndex, speaker_index
 
-__all__ = ["PlanlibWarning", "iter_sources", "read_file", "read_sources", "read_text"]
+__all__ = [
+    "Outlet",
+    "Outlets",
+    "PlanlibWarning",
+    "SpeakerCount",
+    "SpeakerIndex",
+    "iter_sources",
+    "load_outlets",
+    "read_file",
+    "read_sources",
+    "read_text",
+    "speaker_index",
+]
 
 TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -120,7 +134,7 @@ def read_text(
     cue = cues if cues is not None else load_cues()
     shown = path if path is not None else source
     stmts = layout_statements(source, shown, text, registry=reg, cues=cue)
-    stmts = attribute(stmts, registry=reg, cues=cue)
+    stmts = attribute(stmts, registry=reg, cues=cue, text=text)
     title = next((s.text for s in stmts if s.kind == "headline"), None)
     return Source(id=source, path=shown, kind="text", text=text, title=title, statements=stmts)
 

@@ -38,6 +38,7 @@ class Cues:
     dateline: tuple[re.Pattern[str], ...] = ()
     question_labels: frozenset[str] = frozenset()
     answer_labels: frozenset[str] = frozenset()
+    not_labels: frozenset[str] = frozenset()
     extra: dict[str, Any] = field(factory=dict, eq=False, repr=False)
 
     @classmethod
@@ -52,6 +53,7 @@ class Cues:
             dateline=_patterns(blocks, "dateline", where),
             question_labels=frozenset(str(x).casefold() for x in blocks.get("question_labels", [])),
             answer_labels=frozenset(str(x).casefold() for x in blocks.get("answer_labels", [])),
+            not_labels=frozenset(str(x).casefold() for x in blocks.get("not_labels", [])),
             extra={k: v for k, v in table.items() if k not in ("blocks", "format")},
         )
 

@@ -16,8 +16,9 @@ __all__ = ["Block", "blocks", "statements"]
 
 _LABEL = re.compile(
     r"(?P<label>(?:[A-ZА-ЯЁІЇЄ]\.\s?){0,2}[A-ZА-ЯЁІЇЄ][\w'’.\-]*(?:\s(?:[A-ZА-ЯЁІЇЄ][\w'’.\-]*|de|van|von|al))"
-    r"{0,3})\s?:(?=\s|$)"
+    r"{0,3})(?:\s\([^()]{1,24}\))?\s?:(?=\s|$)"
 )
+_MD_HEADING = re.compile(r"#{1,6}\s+\S")
 _BULLET = re.compile(r"(?:[•\-*–·▪●◦]|\d{1,2}[.)])\s+")
 _STAGE = re.compile(r"\[[^\[\]]+\]|\([A-Za-z][^()]{0,40}\)")
 _TERMINAL = tuple(".!?…:;\"”’)»")
@@ -103,15 +104,15 @@ def statements(
     turn_blocks = _turn_blocks(text, blist, registry, cues)
     in_tail = False
     seen_prose = False
-    for i, block in enumerate(blist):
+    for block, is_turn in _split_items(text, blist, turn_blocks):
         whole = text[block.start : block.end]
         if in_tail or cues.starts_tail(whole):
             in_tail = True
             for s, e in block.lines:
                 b.add(s, e, "boilerplate")
             continue
-        if i in turn_blocks:
-            _turns(b, block, registry)
+        if is_turn:
+            _turns(b, block, registry, cues)
             continue
         if all(cues.is_boilerplate(text[s:e]) for s, e in block.lines):
             for s, e in block.lines:
@@ -129,12 +130,40 @@ def statements(
         if len(whole) <= 60 and cues.is_dateline(whole):
             b.add(block.start, block.end, "dateline")
             continue
-        if _heading_like(text, block):
+        if _heading_like(text, block) or (len(block.lines) == 1 and _MD_HEADING.match(whole)):
             b.add(block.start, block.end, "heading" if seen_prose or _has_headline(b) else "headline")
             continue
         b.sentences(block.start, block.end, "sentence")
         seen_prose = True
     return b.out
+
+
+def _title_like(text: str, block: Block) -> bool:
+    """A single short line that does not end a sentence (closing quotes aside): a title."""
+    line = text[block.start : block.end].rstrip("\"'”’»)")
+    return len(block.lines) == 1 and len(line.split()) <= 16 and not line.endswith((".", "!", "?", "…"))
+
+
+def _split_items(text: str, blist: list[Block], turn_blocks: set[int]) -> list[tuple[Block, bool]]:
+    """(block, is a turn block): blocks with Markdown headings and bullet items are cut at each
+    ``# heading`` or item line, so every item is a block of its own; turn blocks stay whole."""
+    out: list[tuple[Block, bool]] = []
+    for i, block in enumerate(blist):
+        if i in turn_blocks or len(block.lines) == 1:
+            out.append((block, i in turn_blocks))
+            continue
+        groups: list[list[tuple[int, int]]] = [[]]
+        for s, e in block.lines:
+            starts = _MD_HEADING.match(text, s, e) or _BULLET.match(text, s, e)
+            if starts and groups[-1]:
+                groups.append([])
+            groups[-1].append((s, e))
+            if _MD_HEADING.match(text, s, e):
+                groups.append([])
+        for g in groups:
+            if g:
+                out.append((Block(g[0][0], g[-1][1], tuple(g)), False))
+    return out
 
 
 def _has_headline(b: _Builder) -> bool:
@@ -151,6 +180,8 @@ def _turn_blocks(text: str, blist: list[Block], registry: Registry, cues: Cues) 
         if not m:
             continue
         label = m.group("label")
+        if label.casefold() in cues.not_labels:
+            continue
         strong = (
             registry.resolve(label) is not None
             or label.casefold() in cues.question_labels | cues.answer_labels
@@ -159,12 +190,22 @@ def _turn_blocks(text: str, blist: list[Block], registry: Registry, cues: Cues) 
         candidate[i] = strong
     chosen = set()
     for i, strong in candidate.items():
-        if strong or (i - 1) in candidate or (i + 1) in candidate:
+        run = (i - 1) in candidate or (i + 1) in candidate
+        if not run and _title_like(text, blist[i]):
+            continue  # "Smith: talks went well" is a heading that names its speaker
+        if strong or run:
             chosen.add(i)
     return chosen
 
 
-def _turns(b: _Builder, block: Block, registry: Registry) -> None:
+def _speaker(label: str, registry: Registry, cues: Cues) -> str | None:
+    """The canonical speaker of a turn label; Q/A labels name no one; others stay as written."""
+    if label.casefold() in cues.question_labels | cues.answer_labels:
+        return None
+    return registry.resolve(label) or label
+
+
+def _turns(b: _Builder, block: Block, registry: Registry, cues: Cues) -> None:
     text = b.text
     current: tuple[str, int, int, str | None] | None = None  # label, body start, body end, speaker
 
@@ -172,15 +213,16 @@ def _turns(b: _Builder, block: Block, registry: Registry) -> None:
         if current is not None:
             label, s, e, speaker = current
             if s < e:
-                b.sentences(s, e, "turn", speaker=speaker, label=label, cue="turn label")
+                b.sentences(s, e, "turn", speaker=speaker, label=label, cue="turn label" if speaker else None)
 
     for s, e in block.lines:
         m = _label_at(text, s, e)
         if m:
             flush()
             label = m.group("label")
-            b.add(s, m.end(), "label", speaker=registry.resolve(label) or label, label=label, cue="turn label")
-            current = (label, m.end(), e, registry.resolve(label) or label)
+            who = _speaker(label, registry, cues)
+            b.add(s, m.end(), "label", speaker=who, label=label, cue="turn label")
+            current = (label, m.end(), e, who)
         elif current is not None:
             current = (current[0], current[1], e, current[3])
         else:  # a continuation before any label: prose

@@ -1,0 +1,90 @@
+"""Attribution of prose: speakers, outlets and cited sources from the cues of data/cues.toml."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+import planlib
+
+from .conftest import REPORTING
+
+
+def _statement(src: planlib.Source, quote: str) -> planlib.Statement:
+    found = [s for s in src.statements if quote in s.text]
+    assert len(found) == 1, f"{quote!r} lies in {len(found)} statements"
+    return found[0]
+
+
+def _agreement() -> tuple[int, int, list[str]]:
+    labels = tomllib.loads((REPORTING / "attribution.toml").read_text(encoding="utf-8"))["attribution"]
+    sources: dict[str, planlib.Source] = {}
+    misses = []
+    for row in labels:
+        if row["source"] not in sources:
+            sources[row["source"]] = planlib.read_sources([REPORTING / row["source"]])[0]
+        s = _statement(sources[row["source"]], row["quote"])
+        got = ((s.speaker or "").casefold(), s.outlet or "")
+        if got != (row["speaker"].casefold(), row["outlet"]):
+            misses.append(f"{row['quote']!r}: want {row['speaker']!r}/{row['outlet']!r}, got {s.speaker!r}/{s.outlet!r}")
+    return len(labels) - len(misses), len(labels), misses
+
+
+def test_held_out_reporting_agrees_with_readers() -> None:
+    """On the hand-labelled held-out articles, speaker and outlet agree with a reader's on at least 85%."""
+    good, total, misses = _agreement()
+    assert total >= 80
+    assert good / total >= 0.85, "\n".join(misses)
+
+
+@pytest.mark.parametrize(
+    ("quote", "speaker", "outlet"),
+    [
+        ("According to sources cited by Bloomberg, American officials threatened", None, "Bloomberg"),
+        ("In the conversation, published by Bloomberg, Witkoff is heard explaining", "Steve Witkoff", "Bloomberg"),
+        ("Putin himself stated on November 21st", "Vladimir Putin", "Bloomberg"),
+        ("I know what it will take for a peace deal, he says.", "Steve Witkoff", "Bloomberg"),
+        ("He claims that he has a lot of discretion", "Steve Witkoff", "Bloomberg"),
+    ],
+)
+def test_seed_must_shows(seed_sources: tuple[planlib.Source, ...], quote: str, speaker: str | None, outlet: str) -> None:
+    """The seed's Bloomberg-cited claims carry outlet Bloomberg, and Putin's and Witkoff's words their speaker."""
+    s = _statement(seed_sources[0], quote)
+    assert (s.speaker, s.outlet) == (speaker, outlet)
+    assert s.cue
+
+
+def test_anonymous_sources_are_cited_not_speakers() -> None:
+    """A person named in the claim is not its speaker when an unnamed source says it."""
+    src = planlib.read_text("Smith met Jones in Paris, two officials told Reuters.", source="t")
+    s = src.statements[0]
+    assert (s.speaker, s.outlet, s.cited) == (None, "Reuters", "two officials")
+
+
+def test_unknown_full_name_stays_as_written_and_carries_to_surname() -> None:
+    """A name outside the registry is kept as written, and its surname alone later means the same person."""
+    src = planlib.read_text("Foreign Minister Anna Kowalczyk said talks went well. Later Kowalczyk said more.", source="t")
+    assert [s.speaker for s in src.statements] == ["Anna Kowalczyk", "Anna Kowalczyk"]
+
+
+def test_pronoun_carry_over_resets_at_a_heading() -> None:
+    """'He said' refers to the last person named, but not across a heading."""
+    text = "Marco Rubio spoke in Geneva. He said talks went well.\n\nNext section\n\nHe said it again."
+    said = [s for s in planlib.read_text(text, source="t").statements if s.text.startswith("He said")]
+    assert [s.speaker for s in said] == ["Marco Rubio", None]
+
+
+def test_outlet_aliases_resolve_to_one_name() -> None:
+    """'The Associated Press' and 'AP' are one outlet; 'ABC News' wins over 'ABC'."""
+    outlets = planlib.load_outlets()
+    assert outlets.canonical("AP") == outlets.canonical("The Associated Press") == "Associated Press"
+    src = planlib.read_text("The cap was dropped, ABC News reported, citing an official.", source="t")
+    assert (src.statements[0].outlet, src.statements[0].cited) == ("ABC News", "an official")
+
+
+def test_multi_sentence_quote_takes_the_closing_speaker() -> None:
+    """A quotation of several sentences closed by '..., the Russian leader said.' is Putin's (a role carry-over)."""
+    src = planlib.read_sources([REPORTING / "tass-putin-remarks.txt"])[0]
+    s = _statement(src, "We received it through the existing channels")
+    assert s.speaker == "Vladimir Putin"
