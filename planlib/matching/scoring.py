@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import attrs
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
@@ -61,6 +59,9 @@ class Matcher:
         ]
         lex = lexicon()
         self._lexicon = lex
+        self._required = [
+            frozenset(ci for ci, c in enumerate(p.concepts) if c.required) for p in plan.provisions
+        ]
         self._negative = [
             any(lex.negates(t.surface) for t in tokens(f"{p.title} {p.summary}")) for p in plan.provisions
         ]
@@ -134,7 +135,7 @@ class Matcher:
     ) -> Evidence | None:
         provision = self.plan.provisions[pi]
         flags: list[str] = []
-        by_concept = {ci: _dedupe(h) for ci, h in by_concept.items()}
+        by_concept = {ci: sorted(set(h), key=_hit_order) for ci, h in by_concept.items()}
         if negated and not self._negative[pi]:  # "not recognised": a negated act is no support
             base = statement.start
             for ci in list(by_concept):
@@ -163,7 +164,7 @@ class Matcher:
                         TermHit(concept.name, f"{concept.value:,.0f}", statement.text[f.start : f.end],
                                 statement.start + f.start, statement.start + f.end, "figure", 0.0)
                     ]
-        matched = _claim(by_concept)
+        matched = _claim(by_concept, self._required[pi])
         if any(c.required and ci not in matched for ci, c in enumerate(provision.concepts)):
             return None
         if len(matched) < provision.needed:
@@ -236,25 +237,41 @@ def _multi_fold(vocab: Vocabulary, term: Term, words: list[_Word], first: int, l
     return loosest
 
 
-def _dedupe(hits: Iterable[TermHit]) -> list[TermHit]:
-    """Hits of one concept, longest first where they overlap, then in text order."""
-    chosen: list[TermHit] = []
-    for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start, FOLDS.index(h.fold), h.term)):
-        if all(h.end <= c.start or h.start >= c.end for c in chosen):
-            chosen.append(h)
-    return sorted(chosen, key=lambda h: (h.start, h.end, h.term))
+def _hit_order(h: TermHit) -> tuple[int, int, int, str]:
+    return (h.start, h.end, FOLDS.index(h.fold), h.term)
 
 
-def _claim(by_concept: dict[int, list[TermHit]]) -> dict[int, tuple[TermHit, ...]]:
-    """Concepts that have a hit of their own: a span already claimed by an earlier concept of
-    the provision cannot be the only evidence for another."""
-    used: set[tuple[int, int]] = set()
+def _claim(by_concept: dict[int, list[TermHit]], required: frozenset[int] = frozenset()) -> dict[int, tuple[TermHit, ...]]:
+    """Concepts that have a hit of their own: one stretch of text serves one concept only.
+
+    Required concepts claim first, then those with fewer hits. Each concept keeps the hits
+    that overlap no stretch claimed before it, choosing first the hit that blocks the fewest
+    hits of the concepts still to come, so that a phrase a plan lists under two concepts
+    counts for one and the other concept keeps its own words.
+    """
+    order = sorted(by_concept, key=lambda c: (c not in required, len(by_concept[c]), c))
+    used: list[tuple[int, int]] = []
     out: dict[int, tuple[TermHit, ...]] = {}
-    for ci in sorted(by_concept, key=lambda c: (len(by_concept[c]), c)):
-        own = tuple(h for h in by_concept[ci] if (h.start, h.end) not in used)
+
+    def free(h: TermHit) -> bool:
+        return all(h.end <= s or h.start >= e for s, e in used)
+
+    for n, ci in enumerate(order):
+        later = [h for cj in order[n + 1 :] for h in by_concept[cj]]
+        candidates = sorted(
+            (h for h in by_concept[ci] if free(h)),
+            key=lambda h: (sum(1 for o in later if o.start < h.end and h.start < o.end), -(h.end - h.start),
+                           h.start, FOLDS.index(h.fold), h.term),
+        )
+        own: list[TermHit] = []
+        for h in candidates:
+            if all(h.end <= o.start or h.start >= o.end for o in own) and (
+                not own or not any(o.start < h.end and h.start < o.end for o in later)
+            ):
+                own.append(h)
         if own:
-            out[ci] = own
-            used.update((h.start, h.end) for h in own)
+            out[ci] = tuple(sorted(own, key=lambda h: (h.start, h.end, h.term)))
+            used.extend((h.start, h.end) for h in own)
     return out
 
 

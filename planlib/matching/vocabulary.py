@@ -65,7 +65,9 @@ class Vocabulary:
             for ci, concept in enumerate(provision.concepts):
                 for text, place, via in _surface_forms(concept, gaz):
                     words = tuple(fold_word(t.surface) for t in tokens(text))
-                    content = tuple(w for w in words if w.key not in lex.stopwords) or words
+                    content = tuple(w for w in words if w.key not in lex.stopwords)
+                    if len(content) < 2:  # "in exchange" must not shrink to a bare "exchange"
+                        content = words
                     if not content:
                         continue
                     self.terms.append(Term(pi, ci, text, content, place, via))
