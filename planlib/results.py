@@ -127,11 +127,11 @@ class ProvisionTable:
 
         return table_dict(self)
 
-    def to_json(self) -> str:
-        """The table as JSON text, byte-for-byte the same on every run."""
+    def to_json(self, layout: str = "provision") -> str:
+        """The table as JSON text, byte-for-byte the same on every run (the contract, docs/json.md)."""
         from .render.json import render_json
 
-        return render_json(self)
+        return render_json(self, layout=layout)
 
     def to_markdown(self, layout: str = "provision") -> str:
         """The table as GitHub-flavoured Markdown."""

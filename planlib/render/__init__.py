@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..results import ProvisionTable
-from .csv import render_csv
+from .csv import read_csv, render_csv
 from .html import render_html
 from .json import render_json
 from .markdown import render_markdown
 
-__all__ = ["FORMATS", "LAYOUTS", "render"]
+__all__ = ["FORMATS", "LAYOUTS", "read_csv", "render"]
 
 FORMATS: dict[str, Callable[..., str]] = {
     "md": render_markdown,
     "csv": render_csv,
-    "json": lambda table, layout="provision": render_json(table),
+    "json": render_json,
     "html": render_html,
 }
 """Output formats by name."""

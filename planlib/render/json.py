@@ -7,9 +7,9 @@ from typing import Any
 
 from ..model import Evidence, Statement
 from ..results import ProvisionTable
-from ._common import version
+from ._common import by_source, covered, version
 
-__all__ = ["evidence_dict", "render_json", "statement_dict", "table_dict"]
+__all__ = ["dumps", "evidence_dict", "layout_dict", "render_json", "statement_dict", "table_dict"]
 
 
 def statement_dict(s: Statement) -> dict[str, Any]:
@@ -67,6 +67,44 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def render_json(table: ProvisionTable) -> str:
-    """The table as JSON text."""
-    return dumps(table_dict(table))
+def layout_dict(table: ProvisionTable, layout: str) -> dict[str, Any]:
+    """The contract's dict, plus for the ``source`` and ``coverage`` layouts a section of that name.
+
+    ``"layout"`` names the layout; ``"by_source"`` lists each statement with the provisions it
+    supports (plan order); ``"coverage"`` gives, per provision, the counts and the ids of the
+    supporting sources. The default (``provision``) layout is exactly the contract.
+    """
+    data = table_dict(table)
+    if layout == "source":
+        data["layout"] = "source"
+        data["by_source"] = [
+            {
+                **statement_dict(g.statement),
+                "provisions": [
+                    {"id": p.id, "ref": p.ref, "title": p.title, "score": ev.score, "flags": list(ev.flags)}
+                    for p, ev in g.links
+                ],
+            }
+            for g in by_source(table)
+        ]
+    elif layout == "coverage":
+        data["layout"] = "coverage"
+        data["coverage"] = {
+            "covered": covered(table),
+            "total": len(table.rows),
+            "provisions": [
+                {
+                    "id": r.provision.id, "ref": r.provision.ref, "title": r.provision.title,
+                    "tags": list(r.provision.tags), "support": r.support,
+                    "supporting_sources": sorted(r.supporting_sources), "conflicts": r.conflicts,
+                    "best_score": r.evidence[0].score if r.evidence else None,
+                }
+                for r in table.rows
+            ],
+        }
+    return data
+
+
+def render_json(table: ProvisionTable, layout: str = "provision") -> str:
+    """The table as JSON text (see :func:`layout_dict` for what the other layouts add)."""
+    return dumps(layout_dict(table, layout))
