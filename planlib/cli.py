@@ -16,6 +16,7 @@ from .matching import DEFAULT_MIN_SCORE, DEFAULT_TOP, match
 from .model import Provision
 from .plans import load_plan
 from .render import FORMATS, LAYOUTS, render
+from .render._progress import Progress
 from .sources import PlanlibWarning, iter_sources, read_sources, speaker_index
 
 __all__ = ["EXIT_CODES", "main"]
@@ -69,13 +70,16 @@ def _parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser(
         "table", help="print the provision-to-source table",
-        description="Match sources against a plan and print, for every provision, the statements that support it.",
+        description="Match sources against a plan and print, for every provision, the statements that support it. "
+                    "While sources are read, a progress line shows on standard error when it is a terminal.",
         epilog=_EPILOG,
     )
     t.add_argument("--plan", metavar="FILE", help=f"plan file or bundled plan id (default: {_data.DEFAULT_PLAN})")
     t.add_argument("--sources", nargs="+", metavar="PATH", help="files or folders to read (default: the bundled seeds/)")
     _output_options(t, list(FORMATS))
-    t.add_argument("--layout", choices=LAYOUTS, default="provision", help="provision (default), source or coverage")
+    t.add_argument("--layout", choices=LAYOUTS, default="provision",
+                   help="provision: each provision with its evidence (default); source: each statement with the "
+                        "provisions it supports; coverage: counts per provision, those with none flagged")
     t.add_argument("--min-score", type=_score, default=DEFAULT_MIN_SCORE, metavar="N",
                    help=f"leave out evidence scoring below N, 0-100 (default: {DEFAULT_MIN_SCORE:g})")
     t.add_argument("--top", type=_positive, default=DEFAULT_TOP, metavar="N",
@@ -153,10 +157,21 @@ def _emit(text: str, output: str | None) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        os.chmod(tmp, _mode(target))
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode(target: Path) -> int:
+    """The permissions a new file gets from the umask (an existing file keeps its own), not mkstemp's 0600."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def _table(args: argparse.Namespace) -> int:
@@ -171,7 +186,7 @@ def _table(args: argparse.Namespace) -> int:
         import attrs
 
         plan = attrs.evolve(plan, provisions=[p for p in plan.provisions if p in chosen])
-    sources = iter_sources(args.sources) if args.sources else iter_sources()
+    sources = Progress().track(iter_sources(args.sources) if args.sources else iter_sources())
     table = match(plan, sources, min_score=args.min_score, top=args.top, include_all=args.include_all)
     _emit(render(table, _fmt(args, list(FORMATS)), args.layout), args.output)
     return 0

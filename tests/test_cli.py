@@ -133,3 +133,18 @@ def test_every_command_is_documented() -> None:
     doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     for name in sub.choices:  # type: ignore[union-attr]
         assert f"## `planlib {name}`" in doc, name
+
+
+def test_output_format_follows_extension_and_umask(tmp_path: Path) -> None:
+    """-o report.html writes HTML, -o t.csv writes CSV, each readable as the umask allows (not mkstemp's 0600)."""
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        for name, start in (("report.html", "<!doctype html>"), ("t.csv", "provision,ref,title")):
+            target = tmp_path / name
+            assert main(["table", "--layout", "provision", "-o", str(target)]) == 0
+            assert target.read_text(encoding="utf-8").startswith(start)
+            assert target.stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(mask)

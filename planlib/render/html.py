@@ -34,7 +34,7 @@ border-radius:.4rem;margin:1rem 0;position:sticky;top:0;z-index:3}
 .matrix-wrap{overflow-x:auto;border:1px solid var(--line);border-radius:.4rem;max-height:80vh}
 table{border-collapse:collapse}
 .matrix{font-size:.8rem;width:100%}
-.matrix th,.matrix td{border-bottom:1px solid var(--line);padding:0 .3rem;line-height:1.35rem}
+.matrix th,.matrix td{border-bottom:1px solid var(--line);padding:0 .3rem;line-height:1.35rem;white-space:nowrap}
 .matrix thead th{position:sticky;top:0;background:var(--bg);z-index:2;font-weight:600;text-align:center}
 .matrix th.prov{position:sticky;left:0;background:var(--bg);z-index:1;text-align:left;font-weight:normal;max-width:22rem;
 white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
@@ -49,7 +49,7 @@ tr.none th.prov,.none{color:var(--warn)}
 .legend{display:flex;flex-wrap:wrap;gap:.3rem .9rem;align-items:center;font-size:.8rem;margin:.5rem 0}
 .legend span.sw{display:inline-block;width:1rem;height:1rem;vertical-align:middle;border:1px solid var(--line);margin-right:.2rem}
 ol.sources{font-size:.85rem;padding-left:2rem}ol.sources li{overflow-wrap:anywhere}
-section.group{border-top:1px solid var(--line);padding:.9rem 0}section.group>p{margin:.2rem 0}
+section.group{border-top:1px solid var(--line);padding:.9rem 0;scroll-margin-top:6rem}section.group>p{margin:.2rem 0}
 .tags span{display:inline-block;font-size:.75rem;background:var(--soft);border:1px solid var(--line);border-radius:1rem;
 padding:0 .5rem;margin-right:.25rem}
 ol.evidence{list-style:none;padding:0;margin:.5rem 0 0}

@@ -16,18 +16,28 @@ _ESCAPE = str.maketrans({
 })
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _NEWLINE = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
+_ENDS = re.compile(r"^[ \t\f\v]+|[ \t\f\v]+$")
+
+
+def _escape(text: str) -> str:
+    return _NEWLINE.sub("<br>", _ENTITY.sub("&amp;", text).translate(_ESCAPE))
+
+
+def _keep_ends(out: str) -> str:
+    """Leading and trailing blanks as character references, which a table parser does not trim."""
+    return _ENDS.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group()), out)
 
 
 def cell(text: str | None) -> str:
     """Text made safe for one Markdown table cell: pipes, markup and HTML escaped, newlines as ``<br>``.
 
-    ``None`` (unknown) shows as an em dash. What an entity-looking ``&amp;`` would turn into
-    is escaped too, so the rendered cell reads exactly as the source.
+    ``None`` (unknown) shows as an em dash. An entity-looking ``&amp;`` is escaped too, and
+    blanks at either end become character references, so the rendered cell reads exactly as
+    the source.
     """
     if text is None:
         return "—"
-    out = _ENTITY.sub("&amp;", text).translate(_ESCAPE)
-    return _NEWLINE.sub("<br>", out)
+    return _keep_ends(_escape(text))
 
 
 def emphasised(ev: Evidence) -> str:
@@ -35,12 +45,12 @@ def emphasised(ev: Evidence) -> str:
     text = ev.statement.text
     parts, pos = [], 0
     for s, e in highlights(ev):
-        parts.append(cell(text[pos:s]))
-        term = cell(text[s:e])
+        parts.append(_escape(text[pos:s]))
+        term = _escape(text[s:e])
         parts.append(f"**{term}**" if term.strip() == term and term else term)
         pos = e
-    parts.append(cell(text[pos:]))
-    return "".join(parts)
+    parts.append(_escape(text[pos:]))
+    return _keep_ends("".join(parts))
 
 
 def _where(s: Statement) -> str:

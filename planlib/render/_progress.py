@@ -1,0 +1,74 @@
+"""A one-line progress counter on standard error while sources are read, shown only on a terminal."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import TextIO
+
+from ..model import Source
+
+__all__ = ["Progress"]
+
+
+class Progress:
+    """Counts sources and statements as they pass and redraws one line, at most every ``interval`` seconds.
+
+    Silent unless ``stream`` (standard error by default) is a terminal, so piped and redirected
+    runs, logs and tests see nothing. The line is erased when the sources run out.
+    """
+
+    def __init__(
+        self, stream: TextIO | None = None, *, interval: float = 0.1, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = _isatty(self.stream)
+        self.interval = interval
+        self.clock = clock
+        self.sources = 0
+        self.statements = 0
+        self._drawn = 0
+        self._last: float | None = None
+
+    def track(self, sources: Iterable[Source]) -> Iterator[Source]:
+        """Yield the sources unchanged, counting each and its statements."""
+        try:
+            for source in sources:
+                self.sources += 1
+                self.statements += len(source.statements)
+                self._draw()
+                yield source
+        finally:
+            self.close()
+
+    def line(self) -> str:
+        """The text of the progress line."""
+        spin = "|/-\\"[self.sources % 4]
+        return f"planlib: {spin} reading sources: {self.sources:,} read, {self.statements:,} statements"
+
+    def _draw(self, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = self.clock()
+        if not force and self._last is not None and now - self._last < self.interval:
+            return
+        self._last = now
+        text = self.line()
+        self.stream.write("\r" + text + " " * max(0, self._drawn - len(text)))
+        self.stream.flush()
+        self._drawn = len(text)
+
+    def close(self) -> None:
+        """Erase the progress line (nothing to do when silent or never drawn)."""
+        if self.enabled and self._drawn:
+            self.stream.write("\r" + " " * self._drawn + "\r")
+            self.stream.flush()
+            self._drawn = 0
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
