@@ -65,12 +65,11 @@ table.parts td,table.parts th{padding:.1rem .5rem;border-bottom:1px solid var(--
 table.parts td.n{text-align:right;font-variant-numeric:tabular-nums}
 table.coverage{width:100%;font-size:.9rem}
 table.coverage th,table.coverage td{border-bottom:1px solid var(--line);padding:.3rem;text-align:left}
-table.coverage td.n{text-align:right}
+table.coverage td.n,table.coverage th.n{text-align:right}
 [hidden]{display:none !important}
 @media (max-width:40rem){body{padding:.6rem;font-size:15px}h1{font-size:1.2rem}
 .matrix th.prov{max-width:8rem}.matrix td.cell{min-width:1.4rem;padding:0 .15rem}.matrix .ref{min-width:1.8rem}
-table.coverage thead{display:none}table.coverage td{display:block;border:0;padding:.05rem .3rem}
-table.coverage tr{display:block;border-bottom:1px solid var(--line);padding:.3rem 0}}
+table.coverage{font-size:.8rem}table.coverage .tagcol{display:none}}
 """
 
 SCRIPT = """
@@ -308,15 +307,16 @@ def _source_section(g: SourceGroup) -> list[str]:
 
 def _coverage(table: ProvisionTable) -> list[str]:
     out = [
-        '<table class="coverage"><thead><tr><th>Ref</th><th>Provision</th><th>Tags</th><th>Supporting statements</th>'
-        "<th>Sources</th><th>Conflicting</th></tr></thead><tbody>",
+        '<table class="coverage"><thead><tr><th>Ref</th><th>Provision</th><th class="tagcol">Tags</th>'
+        '<th class="n" title="supporting statements">Statements</th><th class="n">Sources</th>'
+        '<th class="n" title="statements giving a conflicting figure">Conflicts</th></tr></thead><tbody>',
     ]
     for r in table.rows:
         p = r.provision
         support = str(r.support) if r.support else '<span class="none">0 ⚠ none</span>'
         out.append(
             f'<tr class="group" data-tags="{_attr(list(p.tags))}"><td>{escape(p.ref)}</td><td>{escape(p.title)}</td>'
-            f"<td>{escape(', '.join(p.tags))}</td><td class=\"n\">{support}</td>"
+            f'<td class="tagcol">{escape(", ".join(p.tags))}</td><td class="n">{support}</td>'
             f'<td class="n">{len(r.supporting_sources)}</td><td class="n">{r.conflicts}</td></tr>'
         )
     out.append("</tbody></table>")
