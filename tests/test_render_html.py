@@ -265,3 +265,24 @@ def test_score_explanation_opens_on_demand(browser: Any, reporting: planlib.Prov
     assert explanation.is_visible()
     assert explanation.inner_text() == ev.explain()
     page.close()
+
+
+@pytest.mark.slow
+def test_source_layout_filters_hide_statements_left_empty(browser: Any, reporting: planlib.ProvisionTable,
+                                                          tmp_path: Path) -> None:
+    """In the by-source page a tag keeps only statements supporting a provision with that tag, and within
+    them only those provisions."""
+    from planlib.render._common import by_source
+
+    path = _write(tmp_path, "by-source.html", render_html(reporting, "source"))
+    page, seen = _open(browser, path)
+    tag = "nuclear"
+    groups = by_source(reporting)
+    expected = [g for g in groups if any(tag in p.tags for p, _ev in g.links)]
+    assert 0 < len(expected) < len(groups)
+    page.select_option("#f-tag", tag)
+    assert page.locator("section.group:visible").count() == len(expected)
+    links = sum(1 for g in expected for p, _ev in g.links if tag in p.tags)
+    assert page.locator("section.group li.ev:visible").count() == links
+    assert seen["errors"] == []
+    page.close()
