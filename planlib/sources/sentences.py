@@ -12,6 +12,10 @@ __all__ = ["sentence_spans"]
 PYSBD_LIMIT = 50_000
 """Blocks longer than this many characters are split by a plain punctuation rule."""
 
+MAX_SENTENCE = 2_000
+"""A "sentence" longer than this many characters (a run of text with no sentence ends) is cut
+at white space into pieces of at most this length: no statement that long says one thing."""
+
 _FALLBACK = re.compile(r"[^.!?…]+(?:[.!?…]+[\"'”’)\]]*|$)")
 _BRACKET_EDGE = re.compile(r"^\[[^\[\]]{1,60}\]|\[[^\[\]]{1,60}\]$")
 
@@ -58,7 +62,26 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         for part in _split_brackets(chunk, s, e):
             trimmed = _strip(chunk, *part)
             if trimmed:
-                out.append((trimmed[0] + start, trimmed[1] + start))
+                for a, b in _cut(chunk, *trimmed):
+                    out.append((a + start, b + start))
+    return out
+
+
+def _cut(chunk: str, s: int, e: int) -> list[tuple[int, int]]:
+    """An overlong span cut at the last white space before each MAX_SENTENCE boundary."""
+    out: list[tuple[int, int]] = []
+    while e - s > MAX_SENTENCE:
+        at = s + MAX_SENTENCE
+        space = chunk.rfind(" ", s + MAX_SENTENCE // 2, at)
+        cut = space if space > s else at
+        piece = _strip(chunk, s, cut)
+        if piece:
+            out.append(piece)
+        s = cut
+        while s < e and chunk[s].isspace():
+            s += 1
+    if s < e:
+        out.append((s, e))
     return out
 
 
