@@ -144,7 +144,11 @@ class Provision:
 
 @attrs.frozen
 class Plan:
-    """A named version of a peace plan: its provisions in the plan's own order."""
+    """A named version of a peace plan: its provisions in the plan's own order.
+
+    ``partial`` marks a version known only through reports: a provision it does not list is
+    unknown, not removed.
+    """
 
     id: str = field(validator=[_str, _nonempty])
     title: str = field(validator=[_str, _nonempty])
@@ -154,6 +158,7 @@ class Plan:
     description: str | None = field(default=None, validator=_opt_str)
     note: str | None = field(default=None, validator=_opt_str)
     basis: str | None = field(default=None, validator=_opt_str)
+    partial: bool = field(default=False, validator=validators.instance_of(bool))
     path: str | None = field(default=None, validator=_opt_str, eq=False)
 
     @provisions.validator

@@ -14,7 +14,7 @@ from .places import Gazetteer, load_gazetteer
 __all__ = ["bundled_plans", "load_plan"]
 
 _TOP_KEYS = {"format", "plan", "provision"}
-_PLAN_KEYS = {"id", "title", "date", "issuer", "description", "note", "basis"}
+_PLAN_KEYS = {"id", "title", "date", "issuer", "description", "note", "basis", "partial"}
 _PROVISION_KEYS = {
     "id", "ref", "title", "summary", "tags", "note", "min_concepts", "status", "reported_by", "confirmed", "concept",
 }
@@ -23,9 +23,9 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "id": (str,), "ref": (str,), "title": (str,), "summary": (str,), "note": (str,), "date": (str,),
     "issuer": (str,), "description": (str,), "basis": (str,), "name": (str,), "kind": (str,),
     "status": (str,), "tags": (list,), "terms": (list,), "places": (list,), "reported_by": (list,),
-    "required": (bool,), "confirmed": (bool,), "min_concepts": (int,), "value": (int, float),
+    "required": (bool,), "confirmed": (bool,), "partial": (bool,), "min_concepts": (int,), "value": (int, float),
 }
-_OPTIONAL = {"note", "date", "issuer", "description", "basis", "tags", "terms", "places", "reported_by",
+_OPTIONAL = {"note", "date", "issuer", "description", "basis", "partial", "tags", "terms", "places", "reported_by",
              "required", "confirmed", "min_concepts", "value", "status"}
 
 
@@ -115,7 +115,7 @@ def _build(table: dict[str, Any], where: str, gaz: Gazetteer) -> Plan:
         return Plan(
             id=head["id"], title=head["title"], provisions=provisions, date=head.get("date"),
             issuer=head.get("issuer"), description=head.get("description"), note=head.get("note"),
-            basis=head.get("basis"), path=where,
+            basis=head.get("basis"), partial=head.get("partial", False), path=where,
         )
     except (TypeError, ValueError) as exc:
         raise PlanFormatError(str(exc), where=where) from None
