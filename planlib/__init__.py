@@ -2,6 +2,7 @@
 
 from importlib import metadata as _metadata
 
+from .compare import Change, Comparison, FigureChange, compare
 from .errors import (
     GoldFormatError,
     PlanFormatError,
@@ -26,6 +27,7 @@ from .sources import (
     read_text,
     speaker_index,
 )
+from .versions import BestVersion, MultiTable, match_plans
 
 try:
     __version__ = _metadata.version("planlib")
@@ -35,11 +37,16 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - an uninstalled chec
 __all__ = [
     "DEFAULT_MIN_SCORE",
     "DEFAULT_TOP",
+    "BestVersion",
+    "Change",
+    "Comparison",
     "Concept",
     "Evidence",
+    "FigureChange",
     "Gazetteer",
     "GoldFormatError",
     "Matcher",
+    "MultiTable",
     "Outlets",
     "Plan",
     "PlanFormatError",
@@ -57,12 +64,14 @@ __all__ = [
     "Statement",
     "Vocabulary",
     "bundled_plans",
+    "compare",
     "iter_sources",
     "load_gazetteer",
     "load_outlets",
     "load_people",
     "load_plan",
     "match",
+    "match_plans",
     "read_sources",
     "read_text",
     "speaker_index",

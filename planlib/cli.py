@@ -11,13 +11,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import _data
+from .compare import compare
 from .errors import PlanlibError
 from .matching import DEFAULT_MIN_SCORE, DEFAULT_TOP, match
-from .model import Provision
+from .model import Plan, Provision
 from .plans import load_plan
 from .render import FORMATS, LAYOUTS, render
 from .render._progress import Progress
+from .render.compare import COMPARE_FORMATS
+from .render.versions import MULTI_FORMATS
 from .sources import PlanlibWarning, iter_sources, read_sources, speaker_index
+from .versions import match_plans
 
 __all__ = ["EXIT_CODES", "main"]
 
@@ -74,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
                     "While sources are read, a progress line shows on standard error when it is a terminal.",
         epilog=_EPILOG,
     )
-    t.add_argument("--plan", metavar="FILE", help=f"plan file or bundled plan id (default: {_data.DEFAULT_PLAN})")
+    t.add_argument("--plan", action="append", metavar="FILE",
+                   help=f"plan file or bundled plan id (default: {_data.DEFAULT_PLAN}); repeat to match several versions")
     t.add_argument("--sources", nargs="+", metavar="PATH", help="files or folders to read (default: the bundled seeds/)")
     _output_options(t, list(FORMATS))
     t.add_argument("--layout", choices=LAYOUTS, default="provision",
@@ -105,6 +110,17 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--top", type=_positive, default=DEFAULT_TOP, metavar="N", help="evidence per provision (default: all)")
     _output_options(e, ["md", "json"])
     e.set_defaults(run=_evaluate)
+
+    c = sub.add_parser(
+        "compare", help="say what changed between two versions of a plan",
+        description="Align the provisions of two plan versions one-to-one and say which were kept, "
+        "modified, added or removed, and what changed.",
+        epilog=_EPILOG,
+    )
+    c.add_argument("old", metavar="OLD", help="the earlier version: a plan file or bundled plan id")
+    c.add_argument("new", metavar="NEW", help="the later version: a plan file or bundled plan id")
+    _output_options(c, list(COMPARE_FORMATS))
+    c.set_defaults(run=_compare)
 
     s = sub.add_parser(
         "statements", help="list every statement read from sources",
@@ -175,10 +191,32 @@ def _mode(target: Path) -> int:
 
 
 def _table(args: argparse.Namespace) -> int:
-    plan = load_plan(args.plan)
-    if args.provision:
+    plans = [_chosen(load_plan(p), args.provision) for p in (args.plan or [None])]
+    ids = [p.id for p in plans]
+    if len(set(ids)) != len(ids):
+        raise PlanlibError(f"the same plan is given twice: {', '.join(ids)}", where="--plan", hint="give each plan once")
+    sources = Progress().track(iter_sources(args.sources) if args.sources else iter_sources())
+    fmt = _fmt(args, list(FORMATS))
+    if len(plans) > 1:
+        multi = match_plans(plans, sources, min_score=args.min_score, top=args.top, include_all=args.include_all)
+        _emit(MULTI_FORMATS[fmt](multi, layout=args.layout), args.output)
+        return 0
+    table = match(plans[0], sources, min_score=args.min_score, top=args.top, include_all=args.include_all)
+    _emit(render(table, fmt, args.layout), args.output)
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    comparison = compare(load_plan(args.old), load_plan(args.new))
+    _emit(COMPARE_FORMATS[_fmt(args, list(COMPARE_FORMATS))](comparison), args.output)
+    return 0
+
+
+def _chosen(plan: Plan, keys: Sequence[str] | None) -> Plan:
+    """The plan cut down to the provisions ``--provision`` names (all when none are named)."""
+    if keys:
         chosen: list[Provision] = []
-        for key in args.provision:
+        for key in keys:
             picked = plan.select(key)
             if not picked:
                 raise PlanlibError(f"no provision with id or ref {key!r}", where=plan.path, hint="see `planlib table --layout coverage`")
@@ -186,10 +224,7 @@ def _table(args: argparse.Namespace) -> int:
         import attrs
 
         plan = attrs.evolve(plan, provisions=[p for p in plan.provisions if p in chosen])
-    sources = Progress().track(iter_sources(args.sources) if args.sources else iter_sources())
-    table = match(plan, sources, min_score=args.min_score, top=args.top, include_all=args.include_all)
-    _emit(render(table, _fmt(args, list(FORMATS)), args.layout), args.output)
-    return 0
+    return plan
 
 
 def _evaluate(args: argparse.Namespace) -> int:

@@ -148,3 +148,64 @@ def test_output_format_follows_extension_and_umask(tmp_path: Path) -> None:
             assert target.stat().st_mode & 0o777 == 0o644
     finally:
         os.umask(mask)
+
+
+def test_compare_json_contract() -> None:
+    """`planlib compare US E3 --format json` prints the contract, point 3 removed and 6 modified."""
+    out = run("compare", "us-28-point-2025-11", "e3-counterproposal-2025-11", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["old"]["id"] == "us-28-point-2025-11" and data["new"]["id"] == "e3-counterproposal-2025-11"
+    by_old = {c["old"]["id"]: c for c in data["changes"] if c["old"]}
+    assert by_old["no-nato-expansion"]["status"] == "removed" and by_old["no-nato-expansion"]["new"] is None
+    assert by_old["army-cap"]["figures"] == [{"old": 600000, "new": 800000}]
+
+
+def test_compare_is_deterministic() -> None:
+    """Two runs of `planlib compare` print byte-identical JSON."""
+    args = ("compare", "us-28-point-2025-11", "e3-counterproposal-2025-11", "--format", "json")
+    assert run(*args).stdout == run(*args).stdout
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "html"])
+def test_compare_every_format(fmt: str) -> None:
+    """`planlib compare` prints every format, naming the dropped amnesty and who reported it."""
+    out = run("compare", "us-28-point-2025-11", "us-ukraine-geneva-2025-11", "--format", fmt)
+    assert out.returncode == 0, out.stderr
+    assert "Full amnesty for actions during the war" in out.stdout and "ABC" in out.stdout
+
+
+def test_compare_unknown_plan_is_one_line() -> None:
+    """A plan that does not exist is one error line and exit status 1."""
+    out = run("compare", "us-28-point-2025-11", "no-such-plan")
+    assert out.returncode == 1 and out.stderr.count("\n") == 1 and "no-such-plan" in out.stderr
+
+
+def test_one_plan_output_unchanged() -> None:
+    """`--plan X` given once prints the same as no --plan at all for the default plan."""
+    assert run("table", "--plan", "us-28-point-2025-11").stdout == run("table").stdout
+
+
+def test_several_plans_json(tmp_path: Path) -> None:
+    """`--plan A --plan B --format json` prints one table per plan and the best version per statement."""
+    (tmp_path / "n.txt").write_text("Ukraine's army would be capped at 800,000 troops in peacetime.\n", encoding="utf-8")
+    out = run("table", "--plan", "us-28-point-2025-11", "--plan", "e3-counterproposal-2025-11",
+              "--sources", str(tmp_path / "n.txt"), "--format", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert [t["plan"]["id"] for t in data["plans"]] == ["us-28-point-2025-11", "e3-counterproposal-2025-11"]
+    [best] = data["best_version"]
+    assert (best["plan"], best["provision"], best["ref"]) == ("e3-counterproposal-2025-11", "army-cap", "6")
+    assert best["conflicts"] == [{"plan": "us-28-point-2025-11", "provision": "army-cap"}]
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "html"])
+def test_several_plans_every_format(fmt: str) -> None:
+    """Several plans print in every format: both plans named (CSV: a leading plan column), best versions listed."""
+    out = run("table", "--plan", "us-28-point-2025-11", "--plan", "e3-counterproposal-2025-11", "--format", fmt,
+              "--top", "1")
+    assert out.returncode == 0, out.stderr
+    if fmt == "csv":
+        assert out.stdout.startswith("plan,provision,ref,") and "\nus-28-point-2025-11,crimea-recognition," in out.stdout
+    else:
+        assert "E3 counter-proposal" in out.stdout and "Best version per statement" in out.stdout
