@@ -191,7 +191,12 @@ def _mode(target: Path) -> int:
 
 
 def _table(args: argparse.Namespace) -> int:
-    plans = [_chosen(load_plan(p), args.provision) for p in (args.plan or [None])]
+    loaded = [load_plan(p) for p in (args.plan or [None])]
+    plans = [_chosen(p, args.provision, strict=len(loaded) == 1) for p in loaded]
+    for key in args.provision or ():
+        if len(loaded) > 1 and not any(p.select(key) for p in loaded):
+            raise PlanlibError(f"no plan has a provision with id or ref {key!r}", where="--provision",
+                               hint="see `planlib table --layout coverage`")
     ids = [p.id for p in plans]
     if len(set(ids)) != len(ids):
         raise PlanlibError(f"the same plan is given twice: {', '.join(ids)}", where="--plan", hint="give each plan once")
@@ -212,13 +217,16 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _chosen(plan: Plan, keys: Sequence[str] | None) -> Plan:
-    """The plan cut down to the provisions ``--provision`` names (all when none are named)."""
+def _chosen(plan: Plan, keys: Sequence[str] | None, *, strict: bool = True) -> Plan:
+    """The plan cut down to the provisions ``--provision`` names (all when none are named).
+
+    ``strict``: a key the plan lacks is an error (with several plans, only a key no plan has).
+    """
     if keys:
         chosen: list[Provision] = []
         for key in keys:
             picked = plan.select(key)
-            if not picked:
+            if not picked and strict:
                 raise PlanlibError(f"no provision with id or ref {key!r}", where=plan.path, hint="see `planlib table --layout coverage`")
             chosen.extend(p for p in picked if p not in chosen)
         import attrs

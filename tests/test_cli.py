@@ -209,3 +209,13 @@ def test_several_plans_every_format(fmt: str) -> None:
         assert out.stdout.startswith("plan,provision,ref,") and "\nus-28-point-2025-11,crimea-recognition," in out.stdout
     else:
         assert "E3 counter-proposal" in out.stdout and "Best version per statement" in out.stdout
+
+
+def test_several_plans_provision_in_one_of_them() -> None:
+    """With several plans, --provision may name a provision only one of them has; one none has is an error."""
+    plans = ("--plan", "us-28-point-2025-11", "--plan", "e3-counterproposal-2025-11")
+    out = run("table", *plans, "--provision", "3", "--layout", "coverage")
+    assert out.returncode == 0, out.stderr
+    assert "| 3 | NATO expected not to expand further |" in out.stdout
+    bad = run("table", *plans, "--provision", "99")
+    assert bad.returncode == 1 and "99" in bad.stderr and bad.stderr.count("\n") == 1
