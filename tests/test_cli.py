@@ -209,6 +209,12 @@ def test_several_plans_every_format(fmt: str) -> None:
         assert out.stdout.startswith("plan,provision,ref,") and "\nus-28-point-2025-11,crimea-recognition," in out.stdout
     else:
         assert "E3 counter-proposal" in out.stdout and "Best version per statement" in out.stdout
+    if fmt == "html":
+        import re
+
+        ids = re.findall(r'\sid="([^"]*)"', out.stdout)
+        assert ids and len(ids) == len(set(ids)), "no id repeats on the page"
+        assert out.stdout.count("<script") <= 1 and out.stdout.count("<body") == 1
 
 
 def test_several_plans_provision_in_one_of_them() -> None:

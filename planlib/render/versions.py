@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from html import escape
 from typing import Any
 
@@ -81,7 +82,7 @@ def multi_html(multi: MultiTable, layout: str = "provision") -> str:
     """One self-contained page: each plan's table, then the best version per statement."""
     pages = [render_html(t, layout=layout) for t in multi.tables]
     head = pages[0].split("<body>", 1)[0]
-    bodies = [p.split("<body>", 1)[1].rsplit("</body>", 1)[0] for p in pages]
+    bodies = [_section(p.split("<body>", 1)[1].rsplit("</body>", 1)[0], i, i == 0) for i, p in enumerate(pages)]
     titles = " · ".join(t.plan.title for t in multi.tables)
     head = head.split("<title>", 1)[0] + f"<title>{escape(titles)}</title><style>" + head.split("<style>", 1)[1]
     rows = []
@@ -99,6 +100,17 @@ def multi_html(multi: MultiTable, layout: str = "provision") -> str:
         "<th>Score</th><th>Conflicting figure in</th></tr></thead><tbody>", *rows, "</tbody></table>",
     ]
     return head + "<body>" + "\n".join(bodies) + "\n" + "\n".join(best) + "\n</body></html>\n"
+
+
+def _section(body: str, n: int, first: bool) -> str:
+    """One plan's page body made fit to share a page: the filters form and script kept only in
+    the first section (the script filters the whole page), anchors of the others numbered per
+    plan so that no id repeats."""
+    if first:
+        return body
+    body = re.sub(r'<form class="filters" id="filters".*?</form>', "", body, flags=re.S)
+    body = re.sub(r"<script>.*?</script>", "", body, flags=re.S)
+    return re.sub(r'(id="|href="#)([^"]*)"', lambda m: f'{m.group(1)}v{n}-{m.group(2)}"', body)
 
 
 MULTI_FORMATS = {"md": multi_markdown, "csv": multi_csv, "json": multi_json, "html": multi_html}
