@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import RegistryFormatError
 
-__all__ = ["DEFAULT_PLAN", "bundled_root", "data_file", "load_toml", "seeds_dir"]
+__all__ = ["DEFAULT_PLAN", "bundled_root", "data_file", "load_toml", "registry_rows", "seeds_dir"]
 
 DEFAULT_PLAN = "us-28-point-2025-11"
 
@@ -51,3 +51,12 @@ def load_toml(path: Path, error: type[Exception] = RegistryFormatError) -> dict[
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise error(f"invalid TOML: {exc}", where=str(path), hint="fix the TOML syntax") from None  # type: ignore[call-arg]
+
+
+def registry_rows(path: Path, key: str) -> list[tuple[str, dict[str, Any]]]:
+    """The ``[[key]]`` tables of a registry file, each with where it stands
+    (``"FILE key N"``), for error messages that name the entry."""
+    rows = load_toml(path).get(key, [])
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise RegistryFormatError(f"[[{key}]] must be an array of tables", where=str(path))
+    return [(f"{path} {key} {i}", row) for i, row in enumerate(rows, 1)]

@@ -117,11 +117,7 @@ def _bundled() -> Registry:
 
 
 def _read(path: Path) -> Registry:
-    table = _data.load_toml(path)
-    rows = table.get("person", [])
-    if not isinstance(rows, list):
-        raise RegistryFormatError("[[person]] must be an array of tables", where=str(path))
-    people = [Person.from_toml(row, f"{path} person {i}") for i, row in enumerate(rows, 1)]
+    people = [Person.from_toml(row, where) for where, row in _data.registry_rows(path, "person")]
     ids = [p.id for p in people]
     if len(set(ids)) != len(ids):
         raise RegistryFormatError("person ids repeat", where=str(path))

@@ -105,11 +105,7 @@ def _bundled() -> Gazetteer:
 
 
 def _read(path: Path) -> Gazetteer:
-    table = _data.load_toml(path)
-    rows = table.get("place", [])
-    if not isinstance(rows, list):
-        raise RegistryFormatError("[[place]] must be an array of tables", where=str(path))
-    places = [Place.from_toml(row, f"{path} place {i}") for i, row in enumerate(rows, 1)]
+    places = [Place.from_toml(row, where) for where, row in _data.registry_rows(path, "place")]
     try:
         return Gazetteer(places)
     except ValueError as exc:

@@ -94,8 +94,4 @@ def _bundled() -> Outlets:
 
 
 def _read(path: Path) -> Outlets:
-    table = _data.load_toml(path)
-    rows = table.get("outlet", [])
-    if not isinstance(rows, list):
-        raise RegistryFormatError("[[outlet]] must be an array of tables", where=str(path))
-    return Outlets([Outlet.from_toml(row, f"{path} outlet {i}") for i, row in enumerate(rows, 1)])
+    return Outlets([Outlet.from_toml(row, where) for where, row in _data.registry_rows(path, "outlet")])
