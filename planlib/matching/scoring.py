@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import attrs
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from ..model import Component, ConceptHit, Evidence, Plan, Statement, TermHit
-from ..text import FOLDS, Figure, Token, figures, lexicon, tokens
+from ..text import _WORD, FOLDS, Figure, Token, figures, lexicon, tokens  # _WORD: the pattern tokens() splits words with
 from .vocabulary import Term, Vocabulary
 
 __all__ = ["COMPONENTS", "KIND_FACTORS", "Matcher", "Weights"]
@@ -19,6 +21,8 @@ COMPONENTS = {
     "kind": "deduction for statement kinds that say less (headlines, headings)",
 }
 """Each score component and what it measures, in words (shown in explanations and docs)."""
+
+_DIGIT = re.compile(r"\d")
 
 KIND_FACTORS = {"headline": 0.9, "heading": 0.9}
 """Share of the score a statement of this kind keeps (1.0 for kinds not listed)."""
@@ -65,34 +69,100 @@ class Matcher:
         self._negative = [
             any(lex.negates(t.surface) for t in tokens(f"{p.title} {p.summary}")) for p in plan.provisions
         ]
+        self._figures = [
+            {ci for ci, c in enumerate(p.concepts) if c.kind == "figure" and c.value is not None} for p in plan.provisions
+        ]
+        self._term_provision = [t.provision for t in self.vocabulary.terms]
+        self._has_figure = [any(c.kind == "figure" for c in p.concepts) for p in plan.provisions]
 
     def evidence(self, statement: Statement) -> list[Evidence]:
         """Every provision this statement supports, scored and explained (no threshold applied)."""
-        vocab = self.vocabulary
-        words: list[_Word] = []
-        hits: dict[int, dict[int, list[tuple[int, int]]]] = {}  # term -> word index in term -> statement words
-        raw = list(tokens(statement.text))
-        for tok in raw:
-            m = vocab.lookup(tok.surface)
-            if m is None:
-                if tok.surface.casefold() not in self._stop:
-                    words.append(_Word(len(words), tok.surface, tok.start, tok.end))
-                continue
-            w = _Word(len(words), tok.surface, tok.start, tok.end)
-            words.append(w)
-            for ti, wi in vocab.by_key[m.key]:
-                hits.setdefault(ti, {}).setdefault(wi, []).append((w.index, 0))
-        if not hits:
+        text = statement.text
+        surfaces = _WORD.findall(text)
+        candidates = self._candidates(text, surfaces)
+        if not candidates:
+            return []  # the common case, kept cheap: no provision can reach a score
+        counted, hits = self._hits(surfaces, candidates)
+        found = self._found(statement, counted, hits)
+        if not found:
             return []
+        nums = figures(text) if any(self._has_figure[pi] for pi in found) else []
+        negated = self._negated_starts(list(tokens(text)))
+        out = []
+        for pi in sorted(found):
+            ev = self._score(pi, found[pi], statement, nums, negated)
+            if ev is not None:
+                out.append(ev)
+        return _explained_away(out)
+
+    def _candidates(self, text: str, surfaces: list[str]) -> set[int]:
+        """Provisions whose concepts the words of ``text`` could meet in number and kind; a
+        necessary condition only, decided on words alone (one cached look-up per word)."""
+        present = self.vocabulary.concepts_in(surfaces)
+        if not present:
+            return set()
+        by_provision: dict[int, set[int]] = {}
+        for packed in present:
+            by_provision.setdefault(packed >> 8, set()).add(packed & 255)
+        digits = _DIGIT.search(text) is not None
+        return {pi for pi, concepts in by_provision.items() if self._may_support(pi, concepts, digits)}
+
+    def _hits(
+        self, surfaces: list[str], candidates: set[int]
+    ) -> tuple[list[int], dict[int, dict[int, list[tuple[int, int]]]]]:
+        """Which tokens count as words (their positions among the tokens) and, per term of a
+        candidate provision, where each of its words stands among the counted words."""
+        postings = self.vocabulary.postings
+        term_provision = self._term_provision
+        counted: list[int] = []
+        hits: dict[int, dict[int, list[tuple[int, int]]]] = {}  # term -> word index in term -> statement words
+        for position, surface in enumerate(surfaces):
+            pairs = postings(surface)
+            if pairs is None:
+                continue
+            index = len(counted)
+            counted.append(position)
+            for ti, wi in pairs:
+                if term_provision[ti] not in candidates:
+                    continue
+                by_word = hits.get(ti)
+                if by_word is None:
+                    hits[ti] = {wi: [(index, 0)]}
+                else:
+                    by_word.setdefault(wi, []).append((index, 0))
+        return counted, hits
+
+    def _found(
+        self, statement: Statement, counted: list[int], hits: dict[int, dict[int, list[tuple[int, int]]]]
+    ) -> dict[int, dict[int, list[TermHit]]]:
+        """Term hits per provision and concept, for the provisions that could still reach a score."""
+        vocab = self.vocabulary
+        terms = vocab.terms
+        text = statement.text
+        digits = _DIGIT.search(text) is not None
+        whole: dict[int, set[int]] = {}  # provision -> concepts with a term all of whose words stand here
+        for ti, by_word in hits.items():
+            term = terms[ti]
+            if len(by_word) == len(term.words):
+                whole.setdefault(term.provision, set()).add(term.concept)
+        keep = {pi for pi, concepts in whole.items() if self._may_support(pi, concepts, digits)}
+        if not keep:
+            return {}
+        words: list[_Word] = []
         found: dict[int, dict[int, list[TermHit]]] = {}  # provision -> concept -> hits
         for ti, by_word in hits.items():
-            term = vocab.terms[ti]
+            term = terms[ti]
+            if term.provision not in keep:
+                continue
             span = _term_span(term, by_word)
             if span is None:
                 continue
+            if not words:  # spans of the counted words, only once some term is found
+                tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+                words = [_Word(i, *tokens[p]) for i, p in enumerate(counted)]
             first, last = span
             start, end = words[first].start, words[last].end
-            surface = statement.text[start:end]
+            surface = text[start:end]
             if len(term.words) == 1:
                 m = vocab.lookup(words[first].surface)
                 assert m is not None
@@ -106,16 +176,14 @@ class Matcher:
             label = term.text if term.via is None else f"{term.text} (in {term.via})"
             hit = TermHit(concept.name, label, surface, statement.start + start, statement.start + end, fold, sim)
             found.setdefault(term.provision, {}).setdefault(term.concept, []).append(hit)
-        nums = figures(statement.text) if any(
-            c.kind == "figure" for pi in found for c in self.plan.provisions[pi].concepts
-        ) else []
-        negated = self._negated_starts(raw)
-        out = []
-        for pi in sorted(found):
-            ev = self._score(pi, found[pi], statement, nums, negated)
-            if ev is not None:
-                out.append(ev)
-        return _explained_away(out)
+        return {pi: by for pi, by in found.items() if self._may_support(pi, set(by), digits)}
+
+    def _may_support(self, pi: int, concepts: set[int], digits: bool) -> bool:
+        """Whether a provision whose concepts ``concepts`` have hits could pass its required and
+        minimum-concept checks (a figure concept may still be met by a number in the text).
+        Only ever says no when scoring would say no too."""
+        possible = concepts | self._figures[pi] if digits else concepts
+        return self._required[pi] <= possible and len(possible) >= self.plan.provisions[pi].needed
 
     def _negated_starts(self, raw: list[Token]) -> frozenset[int]:
         """Local start offsets of words standing within the negation window after a negator."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import cast
 
 import attrs
 from rapidfuzz import fuzz, process
@@ -18,7 +19,11 @@ from ..model import Concept, Plan, Provision
 from ..places import Gazetteer, load_gazetteer
 from ..text import Folded, fold_label, fold_word, lexicon, tokens
 
-__all__ = ["Term", "Vocabulary", "WordMatch", "typo_budget"]
+__all__ = ["CACHE_WORDS", "Term", "Vocabulary", "WordMatch", "typo_budget"]
+
+CACHE_WORDS = 1 << 18
+"""Distinct corpus words a vocabulary remembers; past this the cache starts afresh, so memory
+stays bounded on corpora whose vocabulary keeps growing (results never depend on it)."""
 
 
 def typo_budget(length: int) -> int:
@@ -81,7 +86,12 @@ class Vocabulary:
                     self._spelled.setdefault(word.spelled, word.key)
         self._typo_choices = sorted(self._spelled)
         self._cache: dict[str, WordMatch | None] = {}
+        self._postings: dict[str, tuple[tuple[int, int], ...] | None] = {}
+        self._concepts: dict[str, frozenset[int]] = {}
+        self._stop = lex.stopwords
         self.weights = self._weights(plan.provisions)
+        if any(len(p.concepts) > 255 for p in plan.provisions):  # concepts_of packs a concept index in 8 bits
+            raise ValueError("a provision may have at most 255 concepts")
 
     def _weights(self, provisions: Sequence[Provision]) -> dict[tuple[int, int], float]:
         """Rarity weight of each concept: 1 + ln(N / df), df the provisions sharing its words."""
@@ -109,8 +119,30 @@ class Vocabulary:
             found = WordMatch(folded.key, False, 100.0, folded.key)
         else:
             found = self._typo(folded)
+        if len(self._cache) >= CACHE_WORDS:
+            self._cache.clear()
         self._cache[surface] = found
         return found
+
+    def postings(self, surface: str) -> tuple[tuple[int, int], ...] | None:
+        """(term, word of term) pairs a corpus word stands for; ``()`` for a word that matches
+        nothing but counts, ``None`` for a stop word that matches nothing (not counted).
+
+        The matcher's hot path: one dict look-up per token once a word has been seen.
+        """
+        found = self._postings.get(surface, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        m = self.lookup(surface)
+        out: tuple[tuple[int, int], ...] | None
+        if m is not None:
+            out = tuple(self.by_key[m.key])
+        else:
+            out = None if surface.casefold() in self._stop else ()
+        if len(self._postings) >= CACHE_WORDS:
+            self._postings.clear()
+        self._postings[surface] = out
+        return out
 
     def _typo(self, folded: Folded) -> WordMatch | None:
         word = folded.spelled
@@ -130,6 +162,28 @@ class Vocabulary:
         if match.typo:
             return "typo"
         return fold_label(term.words[word_index], fold_word(surface))
+
+
+    def concepts_of(self, surface: str) -> frozenset[int]:
+        """The concepts with a term that holds this corpus word, each as ``provision << 8 | concept``
+        (empty for a word of no term). Lets the matcher drop a statement before finding spans."""
+        found = self._concepts.get(surface)
+        if found is not None:
+            return found
+        pairs = self.postings(surface)
+        out = frozenset(self.terms[ti].provision << 8 | self.terms[ti].concept for ti, _wi in pairs or ())
+        if len(self._concepts) >= CACHE_WORDS:
+            self._concepts.clear()
+        self._concepts[surface] = out
+        return out
+
+
+    def concepts_in(self, surfaces: list[str]) -> set[int]:
+        """The union of :meth:`concepts_of` over a statement's words, looked up in one pass."""
+        got = list(map(self._concepts.get, surfaces))
+        if None in got:
+            got = [self.concepts_of(s) if c is None else c for s, c in zip(surfaces, got, strict=True)]
+        return set().union(*cast("list[frozenset[int]]", got))
 
 
 class _Missing:

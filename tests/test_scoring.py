@@ -1,0 +1,108 @@
+"""The fast look-up and candidate path of Matcher.evidence gives exactly what the plain path gave."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import planlib
+from planlib.matching.scoring import Matcher, _explained_away, _multi_fold, _term_span, _Word
+from planlib.model import Evidence, Statement, TermHit
+from planlib.text import figures, tokens
+
+from .conftest import REPORTING
+
+
+def reference_evidence(m: Matcher, statement: Statement) -> list[Evidence]:
+    """Matcher.evidence as it was before the fast path: every token looked up, every term tried,
+    every provision with a hit scored (the scoring itself, ``_score`` and what follows it, is shared)."""
+    vocab = m.vocabulary
+    words: list[_Word] = []
+    hits: dict[int, dict[int, list[tuple[int, int]]]] = {}
+    raw = list(tokens(statement.text))
+    for tok in raw:
+        w = vocab.lookup(tok.surface)
+        if w is None:
+            if tok.surface.casefold() not in m._stop:
+                words.append(_Word(len(words), tok.surface, tok.start, tok.end))
+            continue
+        word = _Word(len(words), tok.surface, tok.start, tok.end)
+        words.append(word)
+        for ti, wi in vocab.by_key[w.key]:
+            hits.setdefault(ti, {}).setdefault(wi, []).append((word.index, 0))
+    if not hits:
+        return []
+    found: dict[int, dict[int, list[TermHit]]] = {}
+    for ti, by_word in hits.items():
+        term = vocab.terms[ti]
+        span = _term_span(term, by_word)
+        if span is None:
+            continue
+        first, last = span
+        start, end = words[first].start, words[last].end
+        if len(term.words) == 1:
+            w = vocab.lookup(words[first].surface)
+            assert w is not None
+            fold = vocab.fold_of(term, 0, words[first].surface, w)
+            sim = w.similarity
+        else:
+            fold = "gazetteer" if term.via else _multi_fold(vocab, term, words, first, last)
+            sim = 100.0
+        provision = m.plan.provisions[term.provision]
+        concept = provision.concepts[term.concept]
+        label = term.text if term.via is None else f"{term.text} (in {term.via})"
+        hit = TermHit(concept.name, label, statement.text[start:end], statement.start + start, statement.start + end, fold, sim)
+        found.setdefault(term.provision, {}).setdefault(term.concept, []).append(hit)
+    nums = figures(statement.text) if any(
+        c.kind == "figure" for pi in found for c in m.plan.provisions[pi].concepts
+    ) else []
+    negated = m._negated_starts(raw)
+    out = []
+    for pi in sorted(found):
+        ev = m._score(pi, found[pi], statement, nums, negated)
+        if ev is not None:
+            out.append(ev)
+    return _explained_away(out)
+
+
+def _corpus() -> list[Statement]:
+    sources = [*planlib.read_sources(), *planlib.read_sources(sorted(Path(REPORTING).glob("*.txt")))]
+    return [s for src in sources for s in src.statements]
+
+
+@pytest.fixture(scope="module")
+def matcher(plan) -> Matcher:  # type: ignore[no-untyped-def]
+    return Matcher(plan)
+
+
+def test_fast_path_equals_reference_on_seed_and_reporting(matcher: Matcher) -> None:
+    """On every statement of the seed and the reporting set, evidence, scores and explanations are unchanged."""
+    statements = _corpus()
+    assert len(statements) > 300
+    reference = Matcher(matcher.plan)
+    found = 0
+    for s in statements:
+        new, old = matcher.evidence(s), reference_evidence(reference, s)
+        assert new == old, s.id
+        assert [e.explain() for e in new] == [e.explain() for e in old]
+        found += len(new)
+    assert found > 50
+
+
+_WORDS = st.sampled_from(
+    "the Donbas withdrawl recognise recognised Crimea Lugansk Donetsk de facto annexation NATO "
+    "sanctions 600,000 800,000 troops army armed forces capped frozen contact line Zaporizhzhia "
+    "elections 100 days amnesty Europe non-aggression guarantees Kyiv RECOGNIZE recogníze of and not never "
+    "no will would".split()
+)
+
+
+@given(st.lists(_WORDS, min_size=1, max_size=25))
+def test_fast_path_equals_reference_on_generated_text(matcher: Matcher, words: list[str]) -> None:
+    """On sentences made of plan vocabulary, typos and figures, the fast path gives the reference's evidence."""
+    text = " ".join(words) + "."
+    s = Statement(id="t#1", source="t", path="t", start=5, end=5 + len(text), text=text, kind="sentence")
+    assert matcher.evidence(s) == reference_evidence(Matcher(matcher.plan, matcher.vocabulary), s)
