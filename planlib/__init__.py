@@ -16,16 +16,19 @@ from .model import Concept, Evidence, Plan, Provision, Source, Statement
 from .people import Registry, load_people
 from .places import Gazetteer, load_gazetteer
 from .plans import bundled_plans, load_plan
-from .results import ProvisionRow, ProvisionTable
+from .results import ProvisionRow, ProvisionTable, Tally
+from .scale import dask_executor, merge, partition
 from .sources import (
     Outlets,
     PlanlibWarning,
+    SourcePart,
     SpeakerIndex,
     iter_sources,
     load_outlets,
     read_sources,
     read_text,
     speaker_index,
+    stream_sources,
 )
 from .versions import BestVersion, MultiTable, match_plans
 
@@ -60,11 +63,14 @@ __all__ = [
     "Source",
     "SourceError",
     "SourceFormatError",
+    "SourcePart",
     "SpeakerIndex",
     "Statement",
+    "Tally",
     "Vocabulary",
     "bundled_plans",
     "compare",
+    "dask_executor",
     "iter_sources",
     "load_gazetteer",
     "load_outlets",
@@ -72,7 +78,10 @@ __all__ = [
     "load_plan",
     "match",
     "match_plans",
+    "merge",
+    "partition",
     "read_sources",
     "read_text",
     "speaker_index",
+    "stream_sources",
 ]

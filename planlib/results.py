@@ -10,7 +10,7 @@ from attrs import field
 
 from .model import Evidence, Plan, Provision
 
-__all__ = ["ProvisionRow", "ProvisionTable"]
+__all__ = ["ProvisionRow", "ProvisionTable", "Tally"]
 
 
 def _freeze(settings: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[str, Any], ...]:
@@ -74,25 +74,20 @@ class ProvisionTable:
         statements: int,
     ) -> ProvisionTable:
         """Collect scored evidence (already thresholded) into ranked rows."""
-        top = settings.get("top")
-        per: dict[str, list[Evidence]] = {p.id: [] for p in plan.provisions}
+        tally = Tally(plan, settings)
+        for info in sources:
+            tally.add_source(info)
         for ev in evidence:
-            per[ev.provision].append(ev)
-        rows = []
-        for p in plan.provisions:
-            items = sorted(per[p.id], key=lambda e: e.sort_key)
-            support = [e for e in items if "conflicting_figure" not in e.flags]
-            rows.append(
-                ProvisionRow(
-                    p, items[:top] if top is not None else items, len(support),
-                    frozenset(e.statement.source for e in support), len(items) - len(support),
-                )
-            )
-        srcs = sorted({s["id"]: s for s in sources}.values(), key=lambda s: str(s["id"]))
-        return cls(plan, settings, srcs, rows, statements)
+            tally.add(ev)
+        tally.statements = statements
+        return tally.table(plan)
 
     def merge(self, other: ProvisionTable) -> ProvisionTable:
-        """The table of both parts' statements together (the parts must be disjoint)."""
+        """The table of both parts' statements together (the parts must be disjoint).
+
+        Associative and commutative: evidence is ranked by :attr:`Evidence.sort_key`, which
+        no two statements share, and the best ``top`` of a union are the best of the parts' best.
+        """
         if self.plan.id != other.plan.id or self.settings != other.settings:
             raise ValueError("only tables of the same plan and settings merge")
         top = self.options.get("top")
@@ -108,8 +103,8 @@ class ProvisionTable:
                     a.supporting_sources | b.supporting_sources, a.conflicts + b.conflicts,
                 )
             )
-        srcs = sorted({s["id"]: s for s in (*self.sources, *other.sources)}.values(), key=lambda s: str(s["id"]))
-        return ProvisionTable(self.plan, self.settings, srcs, rows, self.statements + other.statements)
+        return ProvisionTable(self.plan, self.settings, _sorted_infos((*self.sources, *other.sources)), rows,
+                              self.statements + other.statements)
 
     def row(self, key: str) -> ProvisionRow:
         """The row of the provision with this id (or ref)."""
@@ -150,3 +145,95 @@ class ProvisionTable:
         from .render.html import render_html
 
         return render_html(self, layout=layout)
+
+
+def _info_key(info: Mapping[str, str | None]) -> tuple[str, ...]:
+    return tuple("" if info.get(k) is None else "\x01" + str(info.get(k)) for k in ("id", "path", "kind", "title"))
+
+
+def _sorted_infos(infos: Iterable[dict[str, str | None]]) -> list[dict[str, str | None]]:
+    """One info per source id, sorted by id; of two infos with one id the least wins, so the
+    outcome does not depend on the order parts arrive in."""
+    best: dict[str, dict[str, str | None]] = {}
+    for info in infos:
+        sid = str(info["id"])
+        if sid not in best or _info_key(info) < _info_key(best[sid]):
+            best[sid] = info
+    return [best[k] for k in sorted(best)]
+
+
+class Tally:
+    """What a run keeps while it reads: at most ``top`` best evidence per provision, the counts,
+    the supporting source ids and the sources read. Memory does not grow with the statements.
+
+    Tallies of disjoint parts of a corpus :meth:`merge` into the tally of the whole, in any
+    grouping and order; :meth:`table` turns one into the :class:`ProvisionTable`. Picklable, so
+    workers can send theirs back.
+    """
+
+    def __init__(self, plan: Plan, settings: Mapping[str, Any]) -> None:
+        self.ids = tuple(p.id for p in plan.provisions)
+        self._index = {pid: i for i, pid in enumerate(self.ids)}
+        self.settings = _freeze(settings)
+        top = dict(self.settings).get("top")
+        self.top: int | None = top
+        self._cut = None if top is None else 2 * top + 32  # sort and cut only now and then
+        self.evidence: list[list[Evidence]] = [[] for _ in self.ids]
+        self.support = [0] * len(self.ids)
+        self.conflicts = [0] * len(self.ids)
+        self.supporting: list[set[str]] = [set() for _ in self.ids]
+        self.sources: dict[str, dict[str, str | None]] = {}
+        self.statements = 0
+
+    def add_source(self, info: dict[str, str | None]) -> None:
+        """Note a source read (one entry per source id, whatever the order)."""
+        sid = str(info["id"])
+        held = self.sources.get(sid)
+        if held is None or (held != info and _info_key(info) < _info_key(held)):
+            self.sources[sid] = info
+
+    def add(self, ev: Evidence) -> None:
+        """Count one piece of evidence (already at or above the threshold)."""
+        i = self._index[ev.provision]
+        if "conflicting_figure" in ev.flags:
+            self.conflicts[i] += 1
+        else:
+            self.support[i] += 1
+            self.supporting[i].add(ev.statement.source)
+        kept = self.evidence[i]
+        kept.append(ev)
+        if self._cut is not None and len(kept) > self._cut:
+            self.evidence[i] = self._best(kept)
+
+    def _best(self, items: list[Evidence]) -> list[Evidence]:
+        items.sort(key=_sort_key)
+        return items[: self.top] if self.top is not None else items
+
+    def merge(self, other: Tally) -> Tally:
+        """Add another tally of a disjoint part into this one (in place) and return this one."""
+        if self.ids != other.ids or self.settings != other.settings:
+            raise ValueError("only tallies of the same plan and settings merge")
+        for i in range(len(self.ids)):
+            self.evidence[i] = self._best(self.evidence[i] + other.evidence[i])
+            self.support[i] += other.support[i]
+            self.conflicts[i] += other.conflicts[i]
+            self.supporting[i] |= other.supporting[i]
+        for info in other.sources.values():
+            self.add_source(info)
+        self.statements += other.statements
+        return self
+
+    def table(self, plan: Plan) -> ProvisionTable:
+        """The provision table of everything tallied (``plan`` is the one the tally was made for)."""
+        if tuple(p.id for p in plan.provisions) != self.ids:
+            raise ValueError("the tally was made for another plan")
+        rows = [
+            ProvisionRow(p, self._best(list(self.evidence[i])), self.support[i], frozenset(self.supporting[i]),
+                         self.conflicts[i])
+            for i, p in enumerate(plan.provisions)
+        ]
+        return ProvisionTable(plan, self.settings, _sorted_infos(self.sources.values()), rows, self.statements)
+
+
+def _sort_key(ev: Evidence) -> tuple[float, str, int, int, str]:
+    return ev.sort_key

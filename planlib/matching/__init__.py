@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor
+from typing import TYPE_CHECKING
 
-from ..model import Evidence, Plan, Source, Statement
+from ..model import Plan, Source, Statement
 from ..places import Gazetteer
-from ..results import ProvisionTable
+from ..results import ProvisionTable, Tally
+from ._parallel import DEFAULT_BATCH, batched, recipe, run
 from .scoring import COMPONENTS, KIND_FACTORS, Matcher, Weights
 from .vocabulary import Vocabulary, typo_budget
 
+if TYPE_CHECKING:
+    from ..sources import SourcePart
+
 __all__ = [
     "COMPONENTS",
+    "DEFAULT_BATCH",
     "DEFAULT_MIN_SCORE",
     "DEFAULT_TOP",
     "KIND_FACTORS",
@@ -36,39 +43,67 @@ SKIPPED_KINDS = ("label", "stage-direction", "boilerplate", "dateline")
 
 def match(
     plan: Plan,
-    sources: Iterable[Source] | None = None,
+    sources: Iterable[Source | SourcePart] | None = None,
     *,
     min_score: float = DEFAULT_MIN_SCORE,
     top: int | None = DEFAULT_TOP,
     include_all: bool = False,
     gazetteer: Gazetteer | None = None,
     matcher: Matcher | None = None,
+    executor: Executor | None = None,
+    batch_size: int = DEFAULT_BATCH,
+    progress: Callable[[int], None] | None = None,
 ) -> ProvisionTable:
     """Map the statements of ``sources`` to the provisions of ``plan``.
 
     ``min_score`` (0–100): evidence scoring below it is left out; ``top``: at most this many
     pieces of evidence per provision (``None`` for all); ``include_all``: also match labels,
     stage directions, boilerplate and datelines. With no sources, the bundled seed corpus.
+
+    Sources are read one at a time and only the table's contents are kept (the best ``top``
+    evidence per provision, counts, source listings), so a streamed corpus (see
+    :func:`~planlib.sources.stream_sources`) runs in flat memory. ``executor``: any
+    :class:`concurrent.futures.Executor` (a process pool, a Dask client's executor); the
+    statements go to it in batches of ``batch_size`` and the table is identical to a run
+    without one. ``progress``, if given, is called with the number of statements matched so
+    far, now and then.
     """
     if not 0 <= min_score <= 100:
         raise ValueError(f"min_score must lie in 0..100, got {min_score}")
     if top is not None and top < 1:
         raise ValueError(f"top must be at least 1 or None, got {top}")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     if sources is None:
-        from ..sources import iter_sources
+        from ..sources import stream_sources
 
-        sources = iter_sources()
-    m = matcher if matcher is not None else Matcher(plan, Vocabulary(plan, gazetteer))
-    infos = []
-    found: list[Evidence] = []
-    count = 0
-    for source in sources:
-        infos.append(source.info)
-        for statement in _matchable(source.statements, include_all):
-            count += 1
-            found.extend(e for e in m.evidence(statement) if e.score >= min_score)
+        sources = stream_sources()
     settings = {"min_score": float(min_score), "top": top, "include_all": include_all}
-    return ProvisionTable.build(plan, settings, infos, found, count)
+    tally = Tally(plan, settings)
+
+    def statements() -> Iterator[Statement]:
+        for source in sources:
+            tally.add_source(source.info)
+            yield from _matchable(source.statements, include_all)
+
+    if executor is not None:
+        key, blob = recipe(plan, gazetteer, matcher)
+        in_flight = 2 * max(1, getattr(executor, "_max_workers", 0) or 4)
+        run(executor, key, blob, settings, batched(statements(), batch_size), tally, progress, in_flight)
+        return tally.table(plan)
+    m = matcher if matcher is not None else Matcher(plan, Vocabulary(plan, gazetteer))
+    count = 0
+    for statement in statements():
+        count += 1
+        for ev in m.evidence(statement):
+            if ev.score >= min_score:
+                tally.add(ev)
+        if progress is not None and count % batch_size == 0:
+            progress(count)
+    tally.statements = count
+    if progress is not None and count % batch_size:
+        progress(count)
+    return tally.table(plan)
 
 
 def _matchable(statements: Sequence[Statement], include_all: bool) -> Iterator[Statement]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+
+import attrs
 
 from .. import _data
 from ..errors import SourceError, SourceFormatError
@@ -21,6 +23,7 @@ __all__ = [
     "Outlet",
     "Outlets",
     "PlanlibWarning",
+    "SourcePart",
     "SpeakerCount",
     "SpeakerIndex",
     "iter_sources",
@@ -29,6 +32,7 @@ __all__ = [
     "read_sources",
     "read_text",
     "speaker_index",
+    "stream_sources",
 ]
 
 TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
@@ -228,3 +232,60 @@ def _record(
         date=record.get("date"),
     )
     return doc, statement, record.get("title")
+
+
+PART_STATEMENTS = 512
+"""Most statements one :class:`SourcePart` of a JSONL corpus holds."""
+
+
+def _part_statements(value: Iterable[Statement]) -> tuple[Statement, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class SourcePart:
+    """Some statements of one source, with the source's listing (``info``) but not its text:
+    what streaming passes on, so a JSONL corpus is never held whole. Like a :class:`Source`,
+    it has ``info`` and ``statements``; spans index the source's text as documented for JSONL."""
+
+    info: dict[str, str | None] = attrs.field(eq=False)
+    statements: tuple[Statement, ...] = attrs.field(converter=_part_statements)
+
+
+def stream_sources(
+    paths: Sequence[Path | str] | Path | str | None = None,
+    *,
+    registry: Registry | None = None,
+    cues: Cues | None = None,
+) -> Iterator[Source | SourcePart]:
+    """Like :func:`iter_sources`, but JSONL corpora come as :class:`SourcePart` runs of at most
+    :data:`PART_STATEMENTS` records, read lazily, so memory does not grow with the file.
+
+    Statements, ids, spans and source listings are exactly those :func:`iter_sources` gives
+    (a document's listing is fixed by its first record, wherever its later records stand).
+    """
+    reg = registry if registry is not None else load_people()
+    cue = cues if cues is not None else load_cues()
+    for shown, real in _files(paths):
+        if real.suffix.lower() in JSONL_SUFFIXES:
+            yield from _jsonl_parts(shown, real)
+        else:
+            yield read_file(real, shown=shown, registry=reg, cues=cue)
+
+
+def _jsonl_parts(shown: str, real: Path) -> Iterator[SourcePart]:
+    infos: dict[str, dict[str, str | None]] = {}  # one small listing per document, not per record
+    run: list[Statement] = []
+    doc: str | None = None
+    for record_doc, statement, title in iter_jsonl(real, shown):
+        if record_doc != doc or len(run) >= PART_STATEMENTS:
+            if run and doc is not None:
+                yield SourcePart(infos[doc], run)
+            run, doc = [], record_doc
+        if record_doc not in infos:
+            infos[record_doc] = {"id": record_doc, "path": shown, "kind": "jsonl", "title": title}
+        run.append(statement)
+    if run and doc is not None:
+        yield SourcePart(infos[doc], run)
+    if not infos:
+        warnings.warn(f"{shown}: empty file, no statements", PlanlibWarning, stacklevel=2)

@@ -1,0 +1,91 @@
+"""Provision tables merge: the parts of a corpus, split and merged any way, give the table of the whole."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import planlib
+from planlib.model import Evidence, Statement
+from planlib.results import ProvisionTable, Tally
+
+from .conftest import REPORTING
+
+SETTINGS = [
+    {"min_score": 0.0, "top": 1, "include_all": False},
+    {"min_score": 30.0, "top": 2, "include_all": False},
+    {"min_score": 60.0, "top": 10, "include_all": False},
+    {"min_score": 45.0, "top": None, "include_all": False},
+]
+
+
+@pytest.fixture(scope="module")
+def scored(plan) -> tuple[list[dict[str, str | None]], list[tuple[Statement, list[Evidence]]]]:  # type: ignore[no-untyped-def]
+    """Every statement of the seed and the reporting set with all its (unthresholded) evidence."""
+    sources = [*planlib.read_sources(), *planlib.read_sources(sorted(Path(REPORTING).glob("*.txt")))]
+    m = planlib.Matcher(plan)
+    return [s.info for s in sources], [(st_, m.evidence(st_)) for s in sources for st_ in s.statements]
+
+
+def _table(plan, settings, infos, items) -> ProvisionTable:  # type: ignore[no-untyped-def]
+    evidence = [e for _s, found in items for e in found if e.score >= settings["min_score"]]
+    used = {s.source for s, _f in items}
+    return ProvisionTable.build(plan, settings, [i for i in infos if i["id"] in used], evidence, len(items))
+
+
+@given(seed=st.integers(0, 2**32 - 1), parts=st.integers(1, 7), which=st.sampled_from(range(len(SETTINGS))))
+def test_any_split_and_merge_order_gives_the_whole_table(plan, scored, seed: int, parts: int, which: int) -> None:  # type: ignore[no-untyped-def]
+    """Shuffled, cut at random points and merged in a random tree, parts give the whole table byte for byte."""
+    infos, items = scored
+    settings = SETTINGS[which]
+    whole = _table(plan, settings, infos, items)
+    rng = random.Random(seed)
+    order = items[:]
+    rng.shuffle(order)
+    cuts = sorted(rng.sample(range(1, len(order)), parts - 1))
+    pieces = [order[a:b] for a, b in zip([0, *cuts], [*cuts, len(order)], strict=True)]
+    tables = [_table(plan, settings, infos, piece) for piece in pieces]
+    while len(tables) > 1:
+        i, j = rng.sample(range(len(tables)), 2)
+        merged = tables[i].merge(tables[j])
+        tables = [t for k, t in enumerate(tables) if k not in (i, j)] + [merged]
+    assert tables[0].to_json() == whole.to_json()
+
+
+def test_ties_on_score_are_cut_by_statement_position(plan) -> None:  # type: ignore[no-untyped-def]
+    """Of evidence with equal scores, top keeps the earliest by source then start, whichever part held it."""
+    src = planlib.read_text(
+        "The plan would cap Ukraine's armed forces at 600,000 troops.\n"
+        "The plan would cap Ukraine's armed forces at 600,000 troops.\n",
+        source="t",
+    )
+    first, second = src.statements
+    a = planlib.match(plan, [planlib.SourcePart(src.info, [second])], top=1)
+    b = planlib.match(plan, [planlib.SourcePart(src.info, [first])], top=1)
+    row = a.merge(b).row("6")
+    assert row.support == 2 and row.evidence[0].statement.start == first.start
+    assert b.merge(a).to_json() == a.merge(b).to_json()
+
+
+def test_tally_keeps_only_a_bounded_number_of_evidence(plan, scored) -> None:  # type: ignore[no-untyped-def]
+    """However much evidence a provision gets, a tally holds a few times ``top`` of it and counts the rest."""
+    _infos, items = scored
+    evidence = [e for _s, found in items for e in found]
+    tally = Tally(plan, {"min_score": 0.0, "top": 2, "include_all": False})
+    for _ in range(20):
+        for e in evidence:
+            tally.add(e)
+    assert max(len(kept) for kept in tally.evidence) <= 2 * 2 + 32
+    assert sum(tally.support) + sum(tally.conflicts) == 20 * len(evidence)
+
+
+def test_merge_refuses_other_settings(plan) -> None:  # type: ignore[no-untyped-def]
+    """Tables made with different settings do not merge (their cuts would not agree)."""
+    a = planlib.match(plan, [], top=1)
+    b = planlib.match(plan, [], top=2)
+    with pytest.raises(ValueError, match="same plan and settings"):
+        a.merge(b)
