@@ -20,7 +20,8 @@ from .render import FORMATS, LAYOUTS, render
 from .render._progress import Progress
 from .render.compare import COMPARE_FORMATS
 from .render.versions import MULTI_FORMATS
-from .sources import PlanlibWarning, iter_sources, read_sources, speaker_index
+from .scale import executor
+from .sources import PlanlibWarning, iter_sources, read_sources, speaker_index, stream_sources
 from .versions import match_plans
 
 __all__ = ["EXIT_CODES", "main"]
@@ -92,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--provision", action="append", metavar="ID|REF", help="only these provisions (repeatable)")
     t.add_argument("--include-all", action="store_true",
                    help="also match labels, stage directions, datelines and boilerplate")
+    t.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
+                   help="match on N local processes (default: 1, this process); the table is the same")
+    t.add_argument("--dask", metavar="tcp://HOST:PORT",
+                   help="match on the Dask cluster whose scheduler listens here (needs planlib[dask])")
+    t.add_argument("--dask-timeout", type=_positive, default=30, metavar="SECONDS",
+                   help="give up reaching the Dask scheduler after this long (default: 30)")
     t.set_defaults(run=_table)
 
     e = sub.add_parser(
@@ -200,13 +207,17 @@ def _table(args: argparse.Namespace) -> int:
     ids = [p.id for p in plans]
     if len(set(ids)) != len(ids):
         raise PlanlibError(f"the same plan is given twice: {', '.join(ids)}", where="--plan", hint="give each plan once")
-    sources = Progress().track(iter_sources(args.sources) if args.sources else iter_sources())
     fmt = _fmt(args, list(FORMATS))
-    if len(plans) > 1:
-        multi = match_plans(plans, sources, min_score=args.min_score, top=args.top, include_all=args.include_all)
-        _emit(MULTI_FORMATS[fmt](multi, layout=args.layout), args.output)
-        return 0
-    table = match(plans[0], sources, min_score=args.min_score, top=args.top, include_all=args.include_all)
+    with executor(args.jobs, args.dask, timeout=args.dask_timeout) as ex:
+        if len(plans) > 1:
+            sources = Progress().track(iter_sources(args.sources) if args.sources else iter_sources())
+            multi = match_plans(plans, sources, min_score=args.min_score, top=args.top, include_all=args.include_all,
+                                executor=ex)
+            _emit(MULTI_FORMATS[fmt](multi, layout=args.layout), args.output)
+            return 0
+        streamed = Progress().track(stream_sources(args.sources) if args.sources else stream_sources())
+        table = match(plans[0], streamed, min_score=args.min_score, top=args.top, include_all=args.include_all,
+                      executor=ex)
     _emit(render(table, fmt, args.layout), args.output)
     return 0
 

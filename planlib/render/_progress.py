@@ -5,9 +5,17 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import TextIO
+from typing import Protocol, TextIO, TypeVar
 
-from ..model import Source
+from ..model import Statement
+
+
+class _HasStatements(Protocol):
+    @property
+    def statements(self) -> tuple[Statement, ...]: ...
+
+
+_S = TypeVar("_S", bound=_HasStatements)  # a Source, or a SourcePart of a streamed corpus
 
 __all__ = ["Progress"]
 
@@ -31,8 +39,8 @@ class Progress:
         self._drawn = 0
         self._last: float | None = None
 
-    def track(self, sources: Iterable[Source]) -> Iterator[Source]:
-        """Yield the sources unchanged, counting each and its statements."""
+    def track(self, sources: Iterable[_S]) -> Iterator[_S]:
+        """Yield the sources (or streamed source parts) unchanged, counting each and its statements."""
         try:
             for source in sources:
                 self.sources += 1

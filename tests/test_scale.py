@@ -1,0 +1,129 @@
+"""Streaming, executors and Dask: every way of running a match gives the same table."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import planlib
+from planlib.scale import executor, merge, partition
+from planlib.sources import PART_STATEMENTS
+
+from .conftest import REPORTING, ROOT
+
+CORPUS = [*sorted(Path(REPORTING).glob("*.txt"))]
+
+
+@pytest.fixture(scope="module")
+def corpus_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A JSONL corpus of the reporting set's statements, documents interleaved and long enough to
+    be cut into several parts, with titles that change after a document's first record."""
+    records = []
+    for src in planlib.read_sources(CORPUS):
+        for i, s in enumerate(src.statements):
+            records.append({"text": s.text, "source": src.id.rsplit("/", 1)[-1], "kind": "sentence",
+                            "title": f"{src.id} {i}" if i % 2 else None})
+    records = [r for pair in zip(records[::2], records[1::2], strict=False) for r in pair]  # interleave
+    records += [{"text": f"Filler sentence number {i}.", "source": "filler"} for i in range(PART_STATEMENTS + 7)]
+    path = tmp_path_factory.mktemp("jsonl") / "corpus.jsonl"
+    path.write_text("".join(json.dumps({k: v for k, v in r.items() if v is not None}) + "\n" for r in records),
+                    encoding="utf-8")
+    return path
+
+
+def test_stream_sources_gives_the_statements_and_listings_of_iter_sources(corpus_jsonl: Path) -> None:
+    """Streamed parts hold exactly the statements iter_sources reads, in order, under the same listings."""
+    paths = [corpus_jsonl, CORPUS[0]]
+    eager = list(planlib.iter_sources(paths))
+    parts = list(planlib.stream_sources(paths))
+    assert [s for src in parts for s in src.statements] == [s for src in eager for s in src.statements]
+    listing = {src.id: src.info for src in eager}
+    assert all(part.info == listing[part.info["id"]] for part in parts)
+    assert max(len(p.statements) for p in parts) == PART_STATEMENTS
+    assert len(parts) > len(eager)
+
+
+def test_streamed_match_equals_eager_match(plan, corpus_jsonl: Path) -> None:  # type: ignore[no-untyped-def]
+    """Matching the streamed corpus gives the table of matching the eagerly read one, byte for byte."""
+    eager = planlib.match(plan, planlib.read_sources([corpus_jsonl]), min_score=40, top=3)
+    streamed = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=40, top=3)
+    assert streamed.to_json() == eager.to_json()
+    assert any(r.evidence for r in eager.rows)
+
+
+def test_parts_matched_apart_merge_into_the_whole(plan, seed_sources) -> None:  # type: ignore[no-untyped-def]
+    """Sources dealt into three parts, matched apart and merged, give the table of all of them."""
+    sources = [*seed_sources, *planlib.read_sources(CORPUS)]
+    whole = planlib.match(plan, sources, top=2)
+    tables = [planlib.match(plan, part, top=2) for part in partition(sources, 3)]
+    assert merge(reversed(tables)).to_json() == whole.to_json()
+
+
+def test_thread_pool_gives_the_serial_table(plan, seed_sources) -> None:  # type: ignore[no-untyped-def]
+    """Any concurrent.futures executor, here threads with small batches, gives the table of a plain run."""
+    sources = [*seed_sources, *planlib.read_sources(CORPUS)]
+    serial = planlib.match(plan, sources)
+    with ThreadPoolExecutor(3) as pool:
+        threaded = planlib.match(plan, sources, executor=pool, batch_size=17)
+    assert threaded.to_json() == serial.to_json()
+
+
+def test_process_pool_gives_the_serial_table(plan, corpus_jsonl: Path) -> None:  # type: ignore[no-untyped-def]
+    """Two worker processes, with a gazetteer shipped to them, give the table of a plain run."""
+    serial = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=30, top=4)
+    with ProcessPoolExecutor(2) as pool:
+        parallel = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=30, top=4,
+                                 executor=pool, batch_size=50)
+    assert parallel.to_json() == serial.to_json()
+
+
+def test_progress_reports_statements_matched(plan, seed_sources) -> None:  # type: ignore[no-untyped-def]
+    """The progress callback sees a rising count that ends at the number of statements read."""
+    seen: list[int] = []
+    table = planlib.match(plan, seed_sources, batch_size=25, progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == table.statements and len(seen) > 2
+
+
+def test_executor_of_one_job_is_this_process() -> None:
+    """--jobs 1 matches in this process: no pool is started."""
+    with executor(1) as ex:
+        assert ex is None
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "planlib", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def test_cli_jobs_gives_the_same_json(corpus_jsonl: Path) -> None:
+    """`planlib table --jobs 2` prints the bytes `--jobs 1` prints."""
+    one = _cli("table", "--sources", str(corpus_jsonl), "--format", "json", "--min-score", "40")
+    two = _cli("table", "--sources", str(corpus_jsonl), "--format", "json", "--min-score", "40", "--jobs", "2")
+    assert one.returncode == two.returncode == 0, two.stderr
+    assert two.stdout == one.stdout
+
+
+def test_unreachable_dask_scheduler_is_one_line_error() -> None:
+    """An address where no scheduler listens gives exit status 1 and one line naming --dask."""
+    pytest.importorskip("distributed")
+    done = _cli("table", "--dask", "tcp://127.0.0.1:9", "--dask-timeout", "2")
+    assert done.returncode == 1
+    assert done.stderr.startswith("planlib: error: --dask:") and done.stderr.count("\n") == 1
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_gives_the_identical_table(plan, corpus_jsonl: Path) -> None:  # type: ignore[no-untyped-def]
+    """On a two-worker Dask LocalCluster (separate processes), the table is the serial table, byte for byte."""
+    distributed = pytest.importorskip("distributed")
+    serial = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=30, top=4)
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        planlib.dask_executor(cluster.scheduler_address) as ex,
+    ):
+        on_dask = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=30, top=4,
+                                executor=ex, batch_size=60)
+    assert on_dask.to_json() == serial.to_json()
