@@ -127,3 +127,18 @@ def test_dask_local_cluster_gives_the_identical_table(plan, corpus_jsonl: Path) 
         on_dask = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=30, top=4,
                                 executor=ex, batch_size=60)
     assert on_dask.to_json() == serial.to_json()
+
+
+def test_c_stemmer_gives_the_pure_python_stems() -> None:
+    """The C stemmer snowballstemmer picks up stems every word of the seed and reporting sets as the Python one does."""
+    import re
+
+    from snowballstemmer.english_stemmer import EnglishStemmer
+
+    import planlib.text
+
+    words = {w.casefold() for f in [*ROOT.joinpath("seeds").rglob("*.txt"), *CORPUS]
+             for w in re.findall(r"[^\W_]+", f.read_text(encoding="utf-8"))}
+    python = EnglishStemmer()
+    assert len(words) > 1000
+    assert [planlib.text._STEMMER.stemWord(w) for w in sorted(words)] == [python.stemWord(w) for w in sorted(words)]

@@ -85,6 +85,7 @@ class Vocabulary:
                 if word.spelled.isalpha() and typo_budget(len(word.spelled)):
                     self._spelled.setdefault(word.spelled, word.key)
         self._typo_choices = sorted(self._spelled)
+        self._near: dict[int, list[str]] = {}
         self._cache: dict[str, WordMatch | None] = {}
         self._postings: dict[str, tuple[tuple[int, int], ...] | None] = {}
         self._concepts: dict[str, frozenset[int]] = {}
@@ -149,11 +150,20 @@ class Vocabulary:
         budget = typo_budget(len(word))
         if not budget or not word.isalpha() or not self._typo_choices:
             return None
-        best = process.extractOne(word, self._typo_choices, scorer=Levenshtein.distance, score_cutoff=budget)
+        best = process.extractOne(word, self._choices_near(len(word), budget), scorer=Levenshtein.distance,
+                                  score_cutoff=budget)
         if best is None:
             return None
         choice = best[0]
         return WordMatch(self._spelled[choice], True, fuzz.ratio(word, choice), choice)
+
+    def _choices_near(self, length: int, budget: int) -> list[str]:
+        """The typo choices whose length is within ``budget`` of ``length``, in the same order:
+        no other choice can be within ``budget`` edits, so the best match is the same."""
+        near = self._near.get(length)
+        if near is None:
+            near = self._near[length] = [c for c in self._typo_choices if abs(len(c) - length) <= budget]
+        return near
 
     def fold_of(self, term: Term, word_index: int, surface: str, match: WordMatch) -> str:
         """Which fold made ``surface`` meet word ``word_index`` of ``term``."""

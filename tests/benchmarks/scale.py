@@ -1,0 +1,190 @@
+"""Throughput, memory and quality of planlib against raw rapidfuzz cdist, measured in one run.
+
+    python tests/benchmarks/scale.py --n 10000 100000 1000000 [--workdir DIR]
+
+Needs ``pip install -e '.[bench]'`` (numpy, for cdist). For each N it writes the synthetic
+corpus of tests/benchmarks/corpus.py and runs, each in a fresh subprocess whose peak RSS is
+read from os.wait4:
+
+- in memory: the statements read into a list, then only the matching is timed, planlib
+  (``match(plan, parts, top=10)``) against ``rapidfuzz.process.cdist([provision title +
+  summary], statements, scorer=token_set_ratio, processor=default_process, workers=-1)``,
+  and a naive per-pair Python loop of ``fuzz.token_set_ratio`` run on a 2,000-statement
+  subsample and extrapolated;
+- quality on the planted statements (N <= 100k): precision/recall/F1 of planlib's
+  (statement, provision) pairs at the default min score, and of cdist's best provision per
+  statement at the threshold that is best in hindsight (generous to the baseline);
+- the whole command ``planlib table --sources corpus.jsonl --format json --top 10``, with
+  ``--jobs 1`` and ``--jobs 2``, against a script that reads the same JSONL and runs cdist.
+
+All figures are ratios within this one run; absolute rates depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402
+
+CDIST_SCRIPT = """
+import json, sys, time
+from rapidfuzz import fuzz, process, utils
+import planlib
+plan = planlib.load_plan()
+t0 = time.perf_counter()
+with open(sys.argv[1], encoding="utf-8") as f:
+    texts = [json.loads(line)["text"] for line in f if line.strip()]
+scores = process.cdist([f"{p.title} {p.summary}" for p in plan.provisions], texts,
+                       scorer=fuzz.token_set_ratio, processor=utils.default_process, workers=-1)
+best = scores.argmax(axis=0)
+print(json.dumps({"seconds": time.perf_counter() - t0, "statements": len(texts)}))
+"""
+
+
+def _run(argv: list[str]) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS in MB and stdout of one subprocess."""
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        out.seek(0)
+        text = out.read().decode()
+    if status != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({status}):\n{err[-2000:]}")
+    return wall, usage.ru_maxrss // 1024, text
+
+
+def _worker(mode: str, path: str) -> dict[str, Any]:
+    """Run inside a subprocess: read the corpus into memory, time one way of matching it."""
+    from rapidfuzz import fuzz, process, utils
+
+    import planlib
+
+    plan = planlib.load_plan()
+    targets = [f"{p.title} {p.summary}" for p in plan.provisions]
+    if mode == "planlib":
+        parts = list(planlib.stream_sources([path]))
+        n = sum(len(p.statements) for p in parts)
+        t0 = time.perf_counter()
+        planlib.match(plan, parts, top=10)
+        return {"seconds": time.perf_counter() - t0, "statements": n}
+    with open(path, encoding="utf-8") as f:
+        texts = [json.loads(line)["text"] for line in f if line.strip()]
+    if mode == "cdist":
+        t0 = time.perf_counter()
+        process.cdist(targets, texts, scorer=fuzz.token_set_ratio, processor=utils.default_process, workers=-1)
+        return {"seconds": time.perf_counter() - t0, "statements": len(texts)}
+    if mode == "naive":
+        sample = texts[:2000]
+        t0 = time.perf_counter()
+        for text in sample:
+            for target in targets:
+                fuzz.token_set_ratio(text, target, processor=utils.default_process)
+        return {"seconds": time.perf_counter() - t0, "statements": len(sample)}
+    raise SystemExit(f"unknown mode {mode}")
+
+
+def _quality(path: Path, labels: list[str | None]) -> dict[str, tuple[float, float, float]]:
+    """(precision, recall, F1) on the planted pairs for planlib and for cdist at its best threshold."""
+    import numpy as np
+    from rapidfuzz import fuzz, process, utils
+
+    import planlib
+
+    plan = planlib.load_plan()
+    ids = [p.id for p in plan.provisions]
+    statements = [s for part in planlib.stream_sources([path]) for s in part.statements]
+    truth = {(i, lab) for i, lab in enumerate(labels) if lab}
+    m = planlib.Matcher(plan)
+    kinds = set(planlib.matching.SKIPPED_KINDS)
+    found = {
+        (i, e.provision) for i, s in enumerate(statements) if s.kind not in kinds
+        for e in m.evidence(s) if e.score >= planlib.DEFAULT_MIN_SCORE
+    }
+
+    def prf(pred: set[tuple[int, str]]) -> tuple[float, float, float]:
+        tp = len(pred & truth)
+        p = tp / len(pred) if pred else 0.0
+        r = tp / len(truth) if truth else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    scores = process.cdist([f"{p.title} {p.summary}" for p in plan.provisions], [s.text for s in statements],
+                           scorer=fuzz.token_set_ratio, processor=utils.default_process, workers=-1)
+    best, top = scores.argmax(axis=0), scores.max(axis=0)
+    tries = [prf({(i, ids[int(best[i])]) for i in np.nonzero(top >= t)[0]}) for t in range(30, 100, 5)]
+    return {"planlib": prf(found), "cdist": max(tries, key=lambda x: x[2])}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--workdir", default=None, help="where corpora are written (default: a temporary folder)")
+    parser.add_argument("--worker", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(_worker(*args.worker)))
+        return 0
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="planlib-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    py = sys.executable
+    rows: dict[int, dict[str, Any]] = {}
+    for n in args.n:
+        path = work / f"corpus-{n}.jsonl"
+        labels = corpus.write(path, n)
+        row: dict[str, Any] = {}
+        for mode in ("planlib", "cdist", "naive"):
+            _wall, rss, out = _run([py, __file__, "--worker", mode, str(path)])
+            res = json.loads(out)
+            row[mode] = res["statements"] / res["seconds"]
+            row[f"{mode}_rss"] = rss
+        if n <= 100_000:
+            row["quality"] = _quality(path, labels)
+        cmd = [py, "-m", "planlib", "table", "--sources", str(path), "--format", "json", "--top", "10", "-o", str(work / "out.json")]
+        for jobs in (1, 2):
+            wall, rss, _ = _run([*cmd, "--jobs", str(jobs)])
+            row[f"cmd_j{jobs}"], row[f"cmd_j{jobs}_rss"] = wall, rss
+        wall, rss, _ = _run([py, "-c", CDIST_SCRIPT, str(path)])
+        row["cdist_script"], row["cdist_script_rss"] = wall, rss
+        rows[n] = row
+        print(f"N={n:,}: " + json.dumps(row), file=sys.stderr, flush=True)
+    _report(rows)
+    return 0
+
+
+def _report(rows: dict[int, dict[str, Any]]) -> None:
+    print("| N | planlib stmt/s (in memory) | cdist stmt/s | × cdist | naive loop stmt/s (extrapolated) | × naive "
+          "| command --jobs 1 s | cdist script s | × script | --jobs 2 s | jobs 2 ÷ jobs 1 throughput | peak RSS command MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n, r in rows.items():
+        print(f"| {n:,} | {r['planlib']:,.0f} | {r['cdist']:,.0f} | {r['planlib'] / r['cdist']:.2f} | {r['naive']:,.0f} "
+              f"| {r['planlib'] / r['naive']:.1f} | {r['cmd_j1']:.1f} | {r['cdist_script']:.1f} "
+              f"| {r['cdist_script'] / r['cmd_j1']:.2f} | {r['cmd_j2']:.1f} | {r['cmd_j1'] / r['cmd_j2']:.2f} | {r['cmd_j1_rss']} |")
+    print()
+    for n, r in rows.items():
+        if "quality" in r:
+            q = r["quality"]
+            print(f"quality at N={n:,} (planted pairs): planlib P/R/F1 {q['planlib'][0]:.3f}/{q['planlib'][1]:.3f}/"
+                  f"{q['planlib'][2]:.3f}; cdist best threshold {q['cdist'][0]:.3f}/{q['cdist'][1]:.3f}/{q['cdist'][2]:.3f}")
+    ns = sorted(rows)
+    for small, big in itertools.pairwise(ns):
+        a, b = rows[small], rows[big]
+        print(f"{big:,} vs {small:,}: command time ×{b['cmd_j1'] / a['cmd_j1']:.2f} (N ×{big / small:.0f}), "
+              f"peak RSS {b['cmd_j1_rss']} MB vs {a['cmd_j1_rss']} MB (×{b['cmd_j1_rss'] / a['cmd_j1_rss']:.2f})")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
