@@ -95,6 +95,10 @@ def _worker(mode: str, path: str) -> dict[str, Any]:
             for target in targets:
                 fuzz.token_set_ratio(text, target, processor=utils.default_process)
         return {"seconds": time.perf_counter() - t0, "statements": len(sample)}
+    if mode == "quality":
+        n = sum(1 for _ in open(path, encoding="utf-8"))
+        labels = [label for _record, label in corpus.generate(n)]
+        return _quality(Path(path), labels)
     raise SystemExit(f"unknown mode {mode}")
 
 
@@ -133,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--workdir", default=None, help="where corpora are written (default: a temporary folder)")
+    parser.add_argument("--full-upto", type=int, default=10**9, metavar="N",
+                        help="above N statements, time only the whole command with --jobs 1 (to save time)")
     parser.add_argument("--worker", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -144,21 +150,24 @@ def main(argv: list[str] | None = None) -> int:
     rows: dict[int, dict[str, Any]] = {}
     for n in args.n:
         path = work / f"corpus-{n}.jsonl"
-        labels = corpus.write(path, n)
+        if not path.exists():
+            _run([py, str(HERE / "corpus.py"), "--n", str(n), "-o", str(path)])
         row: dict[str, Any] = {}
-        for mode in ("planlib", "cdist", "naive"):
+        full = n <= args.full_upto
+        for mode in ("planlib", "cdist", "naive") if full else ():
             _wall, rss, out = _run([py, __file__, "--worker", mode, str(path)])
             res = json.loads(out)
             row[mode] = res["statements"] / res["seconds"]
             row[f"{mode}_rss"] = rss
-        if n <= 100_000:
-            row["quality"] = _quality(path, labels)
+        if full and n <= 100_000:
+            row["quality"] = json.loads(_run([py, __file__, "--worker", "quality", str(path)])[2])
         cmd = [py, "-m", "planlib", "table", "--sources", str(path), "--format", "json", "--top", "10", "-o", str(work / "out.json")]
-        for jobs in (1, 2):
+        for jobs in (1, 2) if full else (1,):
             wall, rss, _ = _run([*cmd, "--jobs", str(jobs)])
             row[f"cmd_j{jobs}"], row[f"cmd_j{jobs}_rss"] = wall, rss
-        wall, rss, _ = _run([py, "-c", CDIST_SCRIPT, str(path)])
-        row["cdist_script"], row["cdist_script_rss"] = wall, rss
+        if full:
+            wall, rss, _ = _run([py, "-c", CDIST_SCRIPT, str(path)])
+            row["cdist_script"], row["cdist_script_rss"] = wall, rss
         rows[n] = row
         print(f"N={n:,}: " + json.dumps(row), file=sys.stderr, flush=True)
     _report(rows)
@@ -170,6 +179,9 @@ def _report(rows: dict[int, dict[str, Any]]) -> None:
           "| command --jobs 1 s | cdist script s | × script | --jobs 2 s | jobs 2 ÷ jobs 1 throughput | peak RSS command MB |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n, r in rows.items():
+        if "planlib" not in r:
+            print(f"| {n:,} | – | – | – | – | – | {r['cmd_j1']:.1f} | – | – | – | – | {r['cmd_j1_rss']} |")
+            continue
         print(f"| {n:,} | {r['planlib']:,.0f} | {r['cdist']:,.0f} | {r['planlib'] / r['cdist']:.2f} | {r['naive']:,.0f} "
               f"| {r['planlib'] / r['naive']:.1f} | {r['cmd_j1']:.1f} | {r['cdist_script']:.1f} "
               f"| {r['cdist_script'] / r['cmd_j1']:.2f} | {r['cmd_j2']:.1f} | {r['cmd_j1'] / r['cmd_j2']:.2f} | {r['cmd_j1_rss']} |")
