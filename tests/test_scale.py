@@ -142,3 +142,11 @@ def test_c_stemmer_gives_the_pure_python_stems() -> None:
     python = EnglishStemmer()
     assert len(words) > 1000
     assert [planlib.text._STEMMER.stemWord(w) for w in sorted(words)] == [python.stemWord(w) for w in sorted(words)]
+
+
+def test_cli_jobs_with_several_plans_gives_the_same_output() -> None:
+    """With two --plan versions, `--jobs 2` prints the bytes `--jobs 1` prints."""
+    args = ["table", "--plan", "us-28-point-2025-11", "--plan", "e3-counterproposal-2025-11", "--format", "json"]
+    one, two = _cli(*args), _cli(*args, "--jobs", "2")
+    assert one.returncode == two.returncode == 0, two.stderr
+    assert two.stdout == one.stdout and '"provisions"' in one.stdout
