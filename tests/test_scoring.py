@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import planlib
-from planlib.matching.scoring import Matcher, _explained_away, _multi_fold, _term_span, _Word
+from planlib.matching.scoring import Matcher, _explained_away, _multi_fold, _term_spans, _Word
+from planlib.matching.vocabulary import Term
 from planlib.model import Evidence, Statement, TermHit
 from planlib.text import figures, tokens
 
@@ -17,7 +18,8 @@ from .conftest import REPORTING
 
 
 def reference_evidence(m: Matcher, statement: Statement) -> list[Evidence]:
-    """Matcher.evidence as it was before the fast path: every token looked up, every term tried,
+    """Matcher.evidence without the fast path: every token looked up, every term tried (every
+    occurrence of a one-word term),
     every provision with a hit scored (the scoring itself, ``_score`` and what follows it, is shared)."""
     vocab = m.vocabulary
     words: list[_Word] = []
@@ -38,24 +40,8 @@ def reference_evidence(m: Matcher, statement: Statement) -> list[Evidence]:
     found: dict[int, dict[int, list[TermHit]]] = {}
     for ti, by_word in hits.items():
         term = vocab.terms[ti]
-        span = _term_span(term, by_word)
-        if span is None:
-            continue
-        first, last = span
-        start, end = words[first].start, words[last].end
-        if len(term.words) == 1:
-            w = vocab.lookup(words[first].surface)
-            assert w is not None
-            fold = vocab.fold_of(term, 0, words[first].surface, w)
-            sim = w.similarity
-        else:
-            fold = "gazetteer" if term.via else _multi_fold(vocab, term, words, first, last)
-            sim = 100.0
-        provision = m.plan.provisions[term.provision]
-        concept = provision.concepts[term.concept]
-        label = term.text if term.via is None else f"{term.text} (in {term.via})"
-        hit = TermHit(concept.name, label, statement.text[start:end], statement.start + start, statement.start + end, fold, sim)
-        found.setdefault(term.provision, {}).setdefault(term.concept, []).append(hit)
+        for first, last in _term_spans(term, by_word):
+            _reference_hit(m, statement, term, words, first, last, found)
     nums = figures(statement.text) if any(
         c.kind == "figure" for pi in found for c in m.plan.provisions[pi].concepts
     ) else []
@@ -66,6 +52,25 @@ def reference_evidence(m: Matcher, statement: Statement) -> list[Evidence]:
         if ev is not None:
             out.append(ev)
     return _explained_away(out)
+
+
+def _reference_hit(m: Matcher, statement: Statement, term: Term, words: list[_Word], first: int, last: int,
+                   found: dict[int, dict[int, list[TermHit]]]) -> None:
+    vocab = m.vocabulary
+    start, end = words[first].start, words[last].end
+    if len(term.words) == 1:
+        w = vocab.lookup(words[first].surface)
+        assert w is not None
+        fold = vocab.fold_of(term, 0, words[first].surface, w)
+        sim = w.similarity
+    else:
+        fold = "gazetteer" if term.via else _multi_fold(vocab, term, words, first, last)
+        sim = 100.0
+    provision = m.plan.provisions[term.provision]
+    concept = provision.concepts[term.concept]
+    label = term.text if term.via is None else f"{term.text} (in {term.via})"
+    hit = TermHit(concept.name, label, statement.text[start:end], statement.start + start, statement.start + end, fold, sim)
+    found.setdefault(term.provision, {}).setdefault(term.concept, []).append(hit)
 
 
 def _corpus() -> list[Statement]:

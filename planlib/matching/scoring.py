@@ -154,29 +154,33 @@ class Matcher:
             term = terms[ti]
             if term.provision not in keep:
                 continue
-            span = _term_span(term, by_word)
-            if span is None:
-                continue
-            if not words:  # spans of the counted words, only once some term is found
-                tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
-                words = [_Word(i, *tokens[p]) for i, p in enumerate(counted)]
-            first, last = span
-            start, end = words[first].start, words[last].end
-            surface = text[start:end]
-            if len(term.words) == 1:
-                m = vocab.lookup(words[first].surface)
-                assert m is not None
-                fold = vocab.fold_of(term, 0, words[first].surface, m)
-                sim = m.similarity
-            else:
-                fold = "gazetteer" if term.via else _multi_fold(vocab, term, words, first, last)
-                sim = 100.0
-            provision = self.plan.provisions[term.provision]
-            concept = provision.concepts[term.concept]
-            label = term.text if term.via is None else f"{term.text} (in {term.via})"
-            hit = TermHit(concept.name, label, surface, statement.start + start, statement.start + end, fold, sim)
-            found.setdefault(term.provision, {}).setdefault(term.concept, []).append(hit)
+            for span in _term_spans(term, by_word):
+                if not words:  # spans of the counted words, only once some term is found
+                    tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+                    words = [_Word(i, *tokens[p]) for i, p in enumerate(counted)]
+                hit = self._hit(statement, term, words, span)
+                found.setdefault(term.provision, {}).setdefault(term.concept, []).append(hit)
         return {pi: by for pi, by in found.items() if self._may_support(pi, set(by), digits)}
+
+    def _hit(self, statement: Statement, term: Term, words: list[_Word], span: tuple[int, int]) -> TermHit:
+        """The hit of ``term`` on the statement words ``span`` (first, last), with its fold."""
+        vocab = self.vocabulary
+        text = statement.text
+        first, last = span
+        start, end = words[first].start, words[last].end
+        surface = text[start:end]
+        if len(term.words) == 1:
+            m = vocab.lookup(words[first].surface)
+            assert m is not None
+            fold = vocab.fold_of(term, 0, words[first].surface, m)
+            sim = m.similarity
+        else:
+            fold = "gazetteer" if term.via else _multi_fold(vocab, term, words, first, last)
+            sim = 100.0
+        provision = self.plan.provisions[term.provision]
+        concept = provision.concepts[term.concept]
+        label = term.text if term.via is None else f"{term.text} (in {term.via})"
+        return TermHit(concept.name, label, surface, statement.start + start, statement.start + end, fold, sim)
 
     def _may_support(self, pi: int, concepts: set[int], digits: bool) -> bool:
         """Whether a provision whose concepts ``concepts`` have hits could pass its required and
@@ -264,6 +268,15 @@ class Matcher:
             for ci in sorted(matched)
         ]
         return Evidence(provision.id, statement, score, concepts, components, flags)
+
+
+def _term_spans(term: Term, by_word: dict[int, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """Where the term stands: every occurrence of a one-word term (a negated one must not hide
+    a plain one later on); for a longer term, its tightest place."""
+    if len(term.words) == 1 and 0 in by_word:
+        return [(p, p) for p, _ in by_word[0]]
+    span = _term_span(term, by_word)
+    return [] if span is None else [span]
 
 
 def _term_span(term: Term, by_word: dict[int, list[tuple[int, int]]]) -> tuple[int, int] | None:
