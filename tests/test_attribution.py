@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -17,13 +18,13 @@ def _statement(src: planlib.Source, quote: str) -> planlib.Statement:
     return found[0]
 
 
-def _agreement() -> tuple[int, int, list[str]]:
-    labels = tomllib.loads((REPORTING / "attribution.toml").read_text(encoding="utf-8"))["attribution"]
+def _agreement(folder: Path = REPORTING) -> tuple[int, int, list[str]]:
+    labels = tomllib.loads((folder / "attribution.toml").read_text(encoding="utf-8"))["attribution"]
     sources: dict[str, planlib.Source] = {}
     misses = []
     for row in labels:
         if row["source"] not in sources:
-            sources[row["source"]] = planlib.read_sources([REPORTING / row["source"]])[0]
+            sources[row["source"]] = planlib.read_sources([folder / row["source"]])[0]
         s = _statement(sources[row["source"]], row["quote"])
         got = ((s.speaker or "").casefold(), s.outlet or "")
         if got != (row["speaker"].casefold(), row["outlet"]):
