@@ -4,20 +4,32 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
+# ci: derandomised (the same examples on every run), enough examples to mean something; dev:
+# quick, random; thorough: long runs, at least 1,000 examples for the cheap properties. Every
+# profile prints the shrunk failing example and the blob that reproduces it.
+_SLOW_OK = [HealthCheck.too_slow]
 settings.register_profile(
-    "ci", derandomize=True, max_examples=200, deadline=None, print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow],
+    "ci", derandomize=True, max_examples=200, deadline=None, print_blob=True, suppress_health_check=_SLOW_OK,
 )
-settings.register_profile("dev", max_examples=50, deadline=None, print_blob=True)
+settings.register_profile("dev", max_examples=50, deadline=None, print_blob=True, suppress_health_check=_SLOW_OK)
 settings.register_profile(
     "thorough", max_examples=1000, deadline=None, print_blob=True,
-    phases=list(Phase), suppress_health_check=[HealthCheck.too_slow],
+    phases=list(Phase), suppress_health_check=_SLOW_OK,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def heavy(**kwargs: Any) -> settings:
+    """Settings for a property whose every example matches a whole corpus: a quarter of the
+    profile's examples (at least 25), so the default run stays fast."""
+    assert settings.default is not None
+    return settings(max_examples=max(25, settings.default.max_examples // 4), **kwargs)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_045f09aee9797ed8.txt"
