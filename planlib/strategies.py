@@ -89,11 +89,12 @@ class _Index:
 
 
 def _content(text: str) -> tuple[str, ...]:
-    """The words of a term the matcher needs: stop words dropped (all kept if only stop words)."""
+    """The words of a term the matcher needs: stop words dropped, unless fewer than two words
+    would be left ("in exchange" keeps its "in")."""
     stop = lexicon().stopwords
     surfaces = tuple(t.surface for t in tokens(text))
     content = tuple(w for w in surfaces if fold_word(w).key not in stop)
-    return content or surfaces
+    return content if len(content) >= 2 else surfaces
 
 
 def _figure_text(value: float) -> str | None:

@@ -47,7 +47,8 @@ def _terms(plan: Plan, gaz: Gazetteer) -> list[RefTerm]:
             forms = list(c.terms) + [form for form, _place in gaz.surface_forms(c.places)]
             for form in forms:
                 folded = tuple(fold_word(t.surface) for t in tokens(form))
-                content = tuple(w for w in folded if w.key not in stop) or folded
+                content = tuple(w for w in folded if w.key not in stop)
+                content = content if len(content) >= 2 else folded  # "in exchange" keeps its "in"
                 if content:
                     out.append(RefTerm(pi, ci, content))
     return out

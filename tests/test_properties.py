@@ -3,8 +3,6 @@ corpora (planlib.strategies), with deliberately broken matchers to show the prop
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import random
 import tempfile
@@ -23,6 +21,7 @@ import planlib
 from planlib import strategies as S
 from planlib.matching import vocabulary as vocabulary_module
 from planlib.model import Evidence
+from planlib.render.csv import read_csv
 from planlib.results import ProvisionTable
 from planlib.text import Folded, fold_word, lexicon, normalize
 
@@ -270,21 +269,22 @@ def test_json_reads_back_equal_to_the_table(corpus: S.Corpus, top: int | None) -
 @heavy()
 @given(S.planted_corpus(PLAN))
 def test_csv_reads_back_equal_to_the_table(corpus: S.Corpus) -> None:
-    """The CSV of a table, read back with the csv module, has one row per (provision, evidence) with
-    the table's values (a leading formula character is quoted with an apostrophe)."""
+    """The CSV of a table, read back with read_csv, holds one row per (provision, evidence) with the
+    table's values, and one coverage row per provision with its counts."""
     table = planlib.match(PLAN, corpus.sources, matcher=MATCHER)
-    rows = list(csv.DictReader(io.StringIO(table.to_csv(), newline="")))
-    want = [(r.provision.id, e) for r in table.rows for e in r.evidence]
-    assert len(rows) == len(want)
-
-    def plain(v: str) -> str:
-        return v[1:] if v[:2] in {"'" + c for c in "=+-@\t\r"} else v
-
-    for back, (pid, e) in zip(rows, want, strict=True):
+    back = read_csv(table.to_csv())
+    want = [(r.provision, e) for r in table.rows for e in r.evidence]
+    assert len(back) == len(want)
+    for b, (p, e) in zip(back, want, strict=True):
         s = e.statement
-        assert back["provision"] == pid and float(back["score"]) == pytest.approx(e.score, abs=0.05)
-        assert (back["statement"], int(back["start"]), int(back["end"])) == (s.id, s.start, s.end)
-        assert plain(back["text"]) == s.text and back["source"] == s.source
+        assert (b["provision"], b["ref"], b["title"]) == (p.id, p.ref, p.title)
+        assert float(b["score"]) == pytest.approx(e.score, abs=0.05) and b["flags"] == ";".join(e.flags)
+        assert (b["source"], b["path"], b["statement"], b["start"], b["end"]) == (s.source, s.path, s.id, str(s.start), str(s.end))
+        assert (b["kind"], b["text"], b["speaker"]) == (s.kind, s.text, s.speaker or "")
+    coverage = read_csv(table.to_csv(layout="coverage"))
+    assert [(c["provision"], int(c["support"]), int(c["sources"]), int(c["conflicts"])) for c in coverage] == [
+        (r.provision.id, r.support, len(r.supporting_sources), r.conflicts) for r in table.rows
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
