@@ -21,14 +21,17 @@ settings.register_profile(
     "thorough", max_examples=1000, deadline=None, print_blob=True,
     phases=list(Phase), suppress_health_check=_SLOW_OK,
 )
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
+settings.load_profile(PROFILE)
 
 
 def heavy(**kwargs: Any) -> settings:
-    """Settings for a property whose every example matches a whole corpus: a quarter of the
-    profile's examples (at least 25), so the default run stays fast."""
+    """Settings for a property whose every example matches a whole corpus: under ``dev`` and
+    ``ci`` a quarter of the profile's examples (at least 25), so the default run stays fast;
+    under ``thorough`` all of them."""
     assert settings.default is not None
-    return settings(max_examples=max(25, settings.default.max_examples // 4), **kwargs)
+    n = settings.default.max_examples
+    return settings(max_examples=n if PROFILE == "thorough" else max(25, n // 4), **kwargs)
 
 
 ROOT = Path(__file__).resolve().parent.parent
