@@ -89,3 +89,48 @@ def test_multi_sentence_quote_takes_the_closing_speaker() -> None:
     src = planlib.read_sources([REPORTING / "tass-putin-remarks.txt"])[0]
     s = _statement(src, "We received it through the existing channels")
     assert s.speaker == "Vladimir Putin"
+
+
+def test_second_held_out_set_agrees_with_readers() -> None:
+    """On the second labelled set (tests/data/reporting2), speaker and outlet agree with a reader's on at least 95%.
+
+    These labels were looked at while the rules were fixed, so this pins the rules, not a held-out figure.
+    """
+    good, total, misses = _agreement(REPORTING.parent / "reporting2")
+    assert total >= 90
+    assert good / total >= 0.95, "\n".join(misses)
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "speaker", "outlet"),
+    [
+        ("MOSCOW, November 21 - RIA Novosti. The plan arrived, an aide said.", "The plan arrived", None, "RIA Novosti"),
+        ("Meduza's explainer desk\n\nThe plan would cap the army.", "The plan would cap", None, "Meduza"),
+        ("What is in it? Meduza breaks down the plan\n\nThe plan would cap the army.", "The plan would cap", None, "Meduza"),
+        ("Aide to the President Yuri Viktorovich Ushakov told journalists the text arrived.", "Ushakov told", "Yuri Ushakov", None),
+        ("Dmitry Sergeyevich Peskov said that no text came.", "Peskov said", "Dmitry Peskov", None),
+        ("Zelenskyy, in his evening address, noted that the point matters.", "noted", "Volodymyr Zelensky", None),
+        ("Trump, meanwhile, complained on social media that Kyiv was slow.", "complained", "Donald Trump", None),
+        ("Secretary of State Marco Rubio called the talks productive.", "called", "Marco Rubio", None),
+    ],
+)
+def test_general_constructions_are_read(text: str, quote: str, speaker: str | None, outlet: str | None) -> None:
+    """Datelines, bylines and outlet-subject headlines set the house outlet; patronymics, asides and more verbs still name the speaker."""
+    s = _statement(planlib.read_text(text, source="t"), quote)
+    assert (s.speaker, s.outlet) == (speaker, outlet)
+
+
+def test_role_phrase_refers_back_to_the_last_person_named() -> None:
+    """'the head of state added' after a president is named is that president."""
+    src = planlib.read_text('Vladimir Putin spoke on Friday. "We are ready," the head of state added.', source="t")
+    assert _statement(src, "head of state").speaker == "Vladimir Putin"
+
+
+def test_turn_reporting_a_named_persons_words_takes_that_speaker_but_not_in_questions() -> None:
+    """Inside a correspondent's turn, 'Putin said …' is Putin's; 'How has Putin responded?' stays the asker's."""
+    text = ("JANE ROE, HOST: How has Vladimir Putin responded?\n\n"
+            "JOHN DOE, BYLINE: Vladimir Putin said the document could work. Talks go on.")
+    src = planlib.read_text(text, source="t")
+    assert _statement(src, "How has").speaker == "JANE ROE"
+    assert _statement(src, "document could").speaker == "Vladimir Putin"
+    assert _statement(src, "Talks go on").speaker == "JOHN DOE"

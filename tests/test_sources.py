@@ -224,3 +224,35 @@ _rich = st.one_of(
 def test_generated_rich_documents_are_accounted_for(blocks: list[str], sep: str) -> None:
     """Documents mixing turns, headings, bullets, quotes, Cyrillic and CRLF keep every character."""
     assert_accounted(planlib.read_text(sep.join(blocks), source="gen"))
+
+
+def test_role_labels_and_surname_labels_give_one_name_per_person() -> None:
+    """'NAME, ROLE:' opens a turn, a bare label's turn runs into the next paragraph, and a later surname label is the fuller name."""
+    text = "JANE ROE, HOST:\n\nWelcome back. Here is the news.\n\nJOHN DOE, BYLINE: Thanks.\n\nROE: Go on.\n\nDOE: Sure."
+    turns = [(s.text, s.speaker) for s in planlib.read_text(text, source="t").statements if s.kind == "turn"]
+    assert turns == [("Welcome back.", "JANE ROE"), ("Here is the news.", "JANE ROE"), ("Thanks.", "JOHN DOE"),
+                     ("Go on.", "JANE ROE"), ("Sure.", "JOHN DOE")]
+
+
+def test_role_label_of_a_registry_person_resolves_to_the_canonical_name() -> None:
+    """A registry person's role label and titled label ('SEN. NAME:') give the registry's canonical name."""
+    text = "MARCO RUBIO, SECRETARY OF STATE: Good afternoon.\n\nQ: A question?\n\nSEC. RUBIO: An answer."
+    speakers = [s.speaker for s in planlib.read_text(text, source="t").statements if s.kind == "turn"]
+    assert speakers == ["Marco Rubio", None, "Marco Rubio"]
+
+
+@pytest.mark.parametrize(
+    "head",
+    ["THE WEEKLY EDIT", "ON THE GROUND", "THE LEADER'S CHOICE", "PEACE TALKS"],
+)
+def test_upper_case_section_heads_between_paragraphs_are_not_turns(head: str) -> None:
+    """An upper-case label between prose paragraphs that names no one, or reads as a phrase, is prose, not a turn."""
+    text = f"Title of the day\n\nA first paragraph here.\n\n{head}: The talks went on all night.\n\nA last paragraph."
+    kinds = {s.kind for s in planlib.read_text(text, source="t").statements}
+    assert "turn" not in kinds and "label" not in kinds
+
+
+def test_phrase_like_labels_never_open_turns_even_in_a_run() -> None:
+    """A possessive or phrase-opening label stays prose even next to another labelled block."""
+    text = "THE LEADER'S CHOICE: He chose.\n\nON THE GROUND: Shelling went on."
+    assert all(s.kind == "sentence" for s in planlib.read_text(text, source="t").statements)

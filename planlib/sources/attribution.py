@@ -38,6 +38,13 @@ def _words(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(raw)
 
 
+def _role_phrases(table: dict[str, Any], where: str) -> dict[str, str]:
+    raw = table.get("role_phrases", {})
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in raw.items()):
+        raise RegistryFormatError("[attribution.role_phrases] must map phrases to role words", where=where)
+    return {k.casefold(): v.casefold() for k, v in raw.items()}
+
+
 def _alternation(words: Sequence[str]) -> str:
     return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))) + ")"
 
@@ -61,6 +68,7 @@ class Rules:
     institutions: frozenset[str]
     titles: frozenset[str]
     generic_roles: frozenset[str]
+    role_phrases: dict[str, str]
     name: re.Pattern[str]
 
 
@@ -112,6 +120,7 @@ def compile_rules(cues: Cues, outlets: Outlets, where: str = "data/cues.toml") -
         institutions=frozenset(w.casefold() for w in _words(table, "institutions", where)),
         titles=frozenset(w.casefold().rstrip(".") for w in _words(table, "titles", where)),
         generic_roles=frozenset(w.casefold() for w in _words(table, "generic_roles", where)),
+        role_phrases=_role_phrases(table, where),
         name=re.compile(NAME),
     )
 
@@ -161,6 +170,8 @@ class _Reader:
         kept = list(tokens)
         while kept and kept[0].casefold().rstrip(".") in self.rules.titles:
             kept.pop(0)
+        if all(t.isupper() for t in kept):  # an all-caps run is a heading unless the registry knows it
+            return None
         if len(kept) >= 2 and all(t[0].isupper() and not (t.isupper() and len(t) <= 3) for t in kept):
             written = " ".join(kept)
             if learn and written not in self.names:
@@ -184,8 +195,12 @@ class _Reader:
         if self.outlets.canonical(subject) is not None:
             return None
         if low[0] in _DETERMINERS:
-            if low[0] == "the" and self.topic and self._role_matches(low[1:]):
+            role = self.rules.role_phrases.get(" ".join(low[1:]))
+            if low[0] == "the" and self.topic and self._role_matches(role.split() if role else low[1:]):
                 return _Decision("carry", self.topic)
+            named = self._trailing_person(subject)
+            if named is not None:
+                return named
             if any(w in self.rules.source_nouns or w in self.rules.institutions for w in low[1:]):
                 return _Decision("cited", subject)
             return None
@@ -197,6 +212,14 @@ class _Reader:
         if len(words) == 1 and (subject.casefold() in _places()):
             return _Decision("cited", subject)
         return None
+
+    def _trailing_person(self, subject: str) -> _Decision | None:
+        """The person a noun phrase ends with ("the President of the Republic Anna Smith")."""
+        runs = list(self.rules.name.finditer(subject))
+        if not runs or runs[-1].end() != len(subject):
+            return None
+        found = self.person(runs[-1].group())
+        return _Decision("speaker", found[0], found[1]) if found is not None else None
 
     def _role_matches(self, words: list[str]) -> bool:
         person = self.registry.person(self.topic) if self.topic else None
@@ -228,7 +251,8 @@ class _Reader:
         cited: str | None = None
         written: str | None = s.label
         cues: list[str] = [s.cue] if s.cue else []
-        subject_done = speaker_fixed
+        subject_done = False
+        asks = s.text.rstrip("\"”’)").endswith("?")  # a question in a turn reports no one
         for rule in self.rules.rules:
             for m in rule.pattern.finditer(s.text):
                 groups = m.groupdict()
@@ -246,12 +270,13 @@ class _Reader:
                     decided = True
                 if not subject_done and groups.get("subject"):
                     d = self.classify(groups["subject"])
-                    if d is not None:
-                        subject_done = True
-                        decided = True
-                        if d.kind in ("speaker", "carry"):
-                            speaker, written = d.value, d.written or None
-                        elif cited is None:
+                    if d is not None and d.kind in ("speaker", "carry") and not (speaker_fixed and asks):
+                        # a turn that reports someone's words names that person as speaker
+                        subject_done = decided = True
+                        speaker, written = d.value, d.written or None
+                    elif d is not None and not speaker_fixed:
+                        subject_done = decided = True
+                        if cited is None:
                             cited = d.value
                 if decided and rule.name not in cues:
                     cues.append(rule.name)
@@ -307,8 +332,6 @@ def attribute(
     out: list[Statement] = []
     for s in statements:
         if s.kind in ("headline", "heading"):
-            reader.topic = None
-        elif s.kind == "turn" and s.speaker is not None:
             reader.topic = None
         if s.kind in _SPEECH_KINDS:
             out.append(reader.attribute(s, house))

@@ -39,6 +39,7 @@ class Cues:
     question_labels: frozenset[str] = frozenset()
     answer_labels: frozenset[str] = frozenset()
     not_labels: frozenset[str] = frozenset()
+    phrase_words: frozenset[str] = frozenset()
     extra: dict[str, Any] = field(factory=dict, eq=False, repr=False)
 
     @classmethod
@@ -54,6 +55,7 @@ class Cues:
             question_labels=frozenset(str(x).casefold() for x in blocks.get("question_labels", [])),
             answer_labels=frozenset(str(x).casefold() for x in blocks.get("answer_labels", [])),
             not_labels=frozenset(str(x).casefold() for x in blocks.get("not_labels", [])),
+            phrase_words=frozenset(str(x).casefold() for x in blocks.get("phrase_words", [])),
             extra={k: v for k, v in table.items() if k not in ("blocks", "format")},
         )
 

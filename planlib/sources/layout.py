@@ -16,7 +16,7 @@ __all__ = ["Block", "blocks", "statements"]
 
 _LABEL = re.compile(
     r"(?P<label>(?:[A-ZА-ЯЁІЇЄ]\.\s?){0,2}[A-ZА-ЯЁІЇЄ][\w'’.\-]*(?:\s(?:[A-ZА-ЯЁІЇЄ][\w'’.\-]*|de|van|von|al))"
-    r"{0,3})(?:\s\([^()]{1,24}\))?\s?:(?=\s|$)"
+    r"{0,3})(?:,\s(?P<role>[A-Z][A-Z.'’\- ]{1,30}))?(?:\s\([^()]{1,24}\))?\s?:(?=\s|$)"
 )
 _MD_HEADING = re.compile(r"#{1,6}\s+\S")
 _BULLET = re.compile(r"(?:[•\-*–·▪●◦]|\d{1,2}[.)])\s+")
@@ -104,6 +104,8 @@ def statements(
     turn_blocks = _turn_blocks(text, blist, registry, cues)
     in_tail = False
     seen_prose = False
+    seen_labels: list[str] = []
+    open_turn: dict[str, str | None] = {}  # a bare label's turn, going on in the next paragraphs
     for block, is_turn in _split_items(text, blist, turn_blocks):
         whole = text[block.start : block.end]
         if in_tail or cues.starts_tail(whole):
@@ -112,7 +114,7 @@ def statements(
                 b.add(s, e, "boilerplate")
             continue
         if is_turn:
-            _turns(b, block, registry, cues)
+            open_turn = _turns(b, block, registry, cues, seen_labels)
             continue
         if all(cues.is_boilerplate(text[s:e]) for s, e in block.lines):
             for s, e in block.lines:
@@ -132,6 +134,10 @@ def statements(
             continue
         if _heading_like(text, block) or (len(block.lines) == 1 and _MD_HEADING.match(whole)):
             b.add(block.start, block.end, "heading" if seen_prose or _has_headline(b) else "headline")
+            open_turn = {}
+            continue
+        if open_turn:
+            b.sentences(block.start, block.end, "turn", **open_turn)
             continue
         b.sentences(block.start, block.end, "sentence")
         seen_prose = True
@@ -170,9 +176,18 @@ def _has_headline(b: _Builder) -> bool:
     return any(s.kind == "headline" for s in b.out)
 
 
+def _phrase_like(label: str, cues: Cues) -> bool:
+    """A label that reads as a phrase, not a name: a possessive ("THE LEADER'S CHOICE") or one
+    opening with a word of ``[blocks] phrase_words`` ("THE WEEKLY EDIT", "ON THE GROUND")."""
+    words = label.split()
+    return any(w.endswith(("'S", "’S", "'s", "’s")) for w in words) or words[0].casefold() in cues.phrase_words
+
+
 def _turn_blocks(text: str, blist: list[Block], registry: Registry, cues: Cues) -> set[int]:
     """Indices of blocks that are transcript turns: a label that names a known person, a
-    Q/A or upper-case label, or any label within a run of two or more labelled blocks."""
+    Q/A label, an upper-case label with a role ("NAME, HOST:"), or any label within a run of
+    two or more labelled blocks. An upper-case label that names no one counts only in a run,
+    and a label that reads as a phrase never does."""
     candidate: dict[int, bool] = {}
     for i, block in enumerate(blist):
         s, e = block.lines[0]
@@ -180,32 +195,47 @@ def _turn_blocks(text: str, blist: list[Block], registry: Registry, cues: Cues) 
         if not m:
             continue
         label = m.group("label")
-        if label.casefold() in cues.not_labels:
+        if label.casefold() in cues.not_labels or _phrase_like(label, cues):
             continue
         strong = (
             registry.resolve(label) is not None
             or label.casefold() in cues.question_labels | cues.answer_labels
-            or (label.isupper() and len(label) > 1)
+            or (label.isupper() and len(label) > 1 and m.group("role") is not None)
         )
         candidate[i] = strong
     chosen = set()
     for i, strong in candidate.items():
         run = (i - 1) in candidate or (i + 1) in candidate
-        if not run and _title_like(text, blist[i]):
+        s, e = blist[i].lines[0]
+        bare = len(blist[i].lines) == 1 and _label_at(text, s, e) is not None and text[s:e].endswith(":")
+        if not run and not bare and _title_like(text, blist[i]):
             continue  # "Smith: talks went well" is a heading that names its speaker
         if strong or run:
             chosen.add(i)
     return chosen
 
 
-def _speaker(label: str, registry: Registry, cues: Cues) -> str | None:
-    """The canonical speaker of a turn label; Q/A labels name no one; others stay as written."""
+def _speaker(label: str, registry: Registry, cues: Cues, seen: list[str]) -> str | None:
+    """The canonical speaker of a turn label; Q/A labels name no one; a surname alone is the
+    fuller label seen earlier in the source (``seen``); others stay as written."""
     if label.casefold() in cues.question_labels | cues.answer_labels:
         return None
-    return registry.resolve(label) or label
+    found = registry.resolve(label)
+    if found is not None:
+        return found
+    words = label.split()
+    if len(words) == 1:
+        for full in reversed(seen):
+            if full.split()[-1].casefold() == label.casefold():
+                return full
+    elif label not in seen:
+        seen.append(label)
+    return label
 
 
-def _turns(b: _Builder, block: Block, registry: Registry, cues: Cues) -> None:
+def _turns(b: _Builder, block: Block, registry: Registry, cues: Cues, seen: list[str]) -> dict[str, str | None]:
+    """Cut a turn block into labels and turn sentences; returns the speaker fields of a last
+    label with no words after it (its turn goes on in the next paragraphs), else ``{}``."""
     text = b.text
     current: tuple[str, int, int, str | None] | None = None  # label, body start, body end, speaker
 
@@ -220,7 +250,7 @@ def _turns(b: _Builder, block: Block, registry: Registry, cues: Cues) -> None:
         if m:
             flush()
             label = m.group("label")
-            who = _speaker(label, registry, cues)
+            who = _speaker(label, registry, cues, seen)
             b.add(s, m.end(), "label", speaker=who, label=label, cue="turn label")
             current = (label, m.end(), e, who)
         elif current is not None:
@@ -228,4 +258,7 @@ def _turns(b: _Builder, block: Block, registry: Registry, cues: Cues) -> None:
         else:  # a continuation before any label: prose
             b.sentences(s, e, "sentence")
     flush()
+    if current is not None and current[1] >= current[2]:
+        return {"speaker": current[3], "label": current[0], "cue": "turn label" if current[3] else None}
+    return {}
 
