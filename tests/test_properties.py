@@ -386,17 +386,12 @@ def test_a_merge_that_drops_ties_is_caught() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Bugs the properties found, pinned until the matcher's owner fixes them
+# Bugs the properties found, kept as regression tests
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "matching/scoring.py weighs figure concepts only for provisions some term of which was found, "
-    "so a provision whose concepts are all figures never matches, though docs/plan-format.md says a "
-    "statement supports a provision when it contains its required concepts (found by "
-    "test_planted_evidence_is_found_on_generated_plans)"
-))
 def test_a_provision_of_figures_alone_is_supported_by_its_number() -> None:
-    """A statement giving the number of a provision whose one concept is that figure supports it."""
+    """A statement giving the number of a provision whose one concept is that figure supports it
+    (a bug test_planted_evidence_is_found_on_generated_plans found, fixed in the matcher)."""
     plan = planlib.Plan(id="f", title="F", provisions=[planlib.Provision(
         id="cap", ref="1", title="Cap", summary="A cap.",
         concepts=[planlib.Concept(name="cap", kind="figure", value=224.0, required=True)],

@@ -73,6 +73,10 @@ class Matcher:
             {ci for ci, c in enumerate(p.concepts) if c.kind == "figure" and c.value is not None} for p in plan.provisions
         ]
         self._term_provision = [t.provision for t in self.vocabulary.terms]
+        self._by_number = tuple(
+            pi for pi, p in enumerate(plan.provisions)
+            if self._required[pi] <= self._figures[pi] and len(self._figures[pi]) >= p.needed
+        )
         self._has_figure = [any(c.kind == "figure" for c in p.concepts) for p in plan.provisions]
 
     def evidence(self, statement: Statement) -> list[Evidence]:
@@ -80,10 +84,13 @@ class Matcher:
         text = statement.text
         surfaces = _WORD.findall(text)
         candidates = self._candidates(text, surfaces)
-        if not candidates:
+        by_number = self._by_number if self._by_number and _DIGIT.search(text) else ()
+        if not candidates and not by_number:
             return []  # the common case, kept cheap: no provision can reach a score
-        counted, hits = self._hits(surfaces, candidates)
-        found = self._found(statement, counted, hits)
+        counted, hits = self._hits(surfaces, candidates) if candidates else ([], {})
+        found = self._found(statement, counted, hits) if candidates else {}
+        for pi in by_number:  # provisions a number alone can support: its figures decide
+            found.setdefault(pi, {})
         if not found:
             return []
         nums = figures(text) if any(self._has_figure[pi] for pi in found) else []
