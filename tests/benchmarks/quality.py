@@ -28,6 +28,7 @@ DEFAULT_SETS = [
     ROOT.parent / "shared" / "eval" / "seed-gold.toml",
     ROOT / "tests" / "data" / "reporting" / "gold.toml",
     ROOT / "tests" / "data" / "reporting2" / "gold.toml",
+    ROOT / "tests" / "data" / "reporting3" / "gold.toml",
 ]
 
 
