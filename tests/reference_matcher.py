@@ -126,14 +126,16 @@ class ReferenceMatcher:
                 break
         nums = figures(statement.text)
         out = {}
-        for pi, concepts in found.items():
-            p = self.plan.provisions[pi]
+        for pi, p in enumerate(self.plan.provisions):  # a number alone may meet a provision's figures
+            concepts = found.get(pi, set())
             for ci, c in enumerate(p.concepts):
                 if c.kind == "figure" and c.value is not None:
                     exact = any(abs(f.value - c.value) < 1e-6 * max(1.0, abs(c.value)) for f in nums)
                     other = any(not f.bare_year and c.value / 10 <= f.value <= c.value * 10 for f in nums)
                     if exact or other:
                         concepts.add(ci)
+            if not concepts:
+                continue
             names = frozenset(p.concepts[ci].name for ci in concepts)
             passes = all(c.name in names for c in p.concepts if c.required) and len(names) >= p.needed
             out[p.id] = Outcome(names, passes)
