@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 
@@ -66,11 +67,24 @@ def iter_sources(
     cues: Cues | None = None,
 ) -> Iterator[Source]:
     """Like :func:`read_sources`, one source at a time, reading each file only when reached."""
+    return _each(paths, registry, cues, _jsonl_sources)
+
+
+_T = TypeVar("_T")
+
+
+def _each(
+    paths: Sequence[Path | str] | Path | str | None,
+    registry: Registry | None,
+    cues: Cues | None,
+    jsonl: Callable[[str, Path], Iterator[_T]],
+) -> Iterator[Source | _T]:
+    """Every file of ``paths`` in order: text files read whole, JSONL files through ``jsonl``."""
     reg = registry if registry is not None else load_people()
     cue = cues if cues is not None else load_cues()
     for shown, real in _files(paths):
         if real.suffix.lower() in JSONL_SUFFIXES:
-            yield from _jsonl_sources(shown, real)
+            yield from jsonl(shown, real)
         else:
             yield read_file(real, shown=shown, registry=reg, cues=cue)
 
@@ -264,13 +278,7 @@ def stream_sources(
     Statements, ids, spans and source listings are exactly those :func:`iter_sources` gives
     (a document's listing is fixed by its first record, wherever its later records stand).
     """
-    reg = registry if registry is not None else load_people()
-    cue = cues if cues is not None else load_cues()
-    for shown, real in _files(paths):
-        if real.suffix.lower() in JSONL_SUFFIXES:
-            yield from _jsonl_parts(shown, real)
-        else:
-            yield read_file(real, shown=shown, registry=reg, cues=cue)
+    return _each(paths, registry, cues, _jsonl_parts)
 
 
 def _jsonl_parts(shown: str, real: Path) -> Iterator[SourcePart]:
