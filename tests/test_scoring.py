@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import planlib
-from planlib.matching.scoring import Matcher, _explained_away, _multi_fold, _term_spans, _Word
+from planlib.matching.scoring import Matcher, _Cover, _explained_away, _multi_fold, _term_spans, _Word
 from planlib.matching.vocabulary import Term
 from planlib.model import Evidence, Statement, TermHit
 from planlib.text import figures, tokens
@@ -38,24 +38,28 @@ def reference_evidence(m: Matcher, statement: Statement) -> list[Evidence]:
     if not hits:
         return []
     found: dict[int, dict[int, list[TermHit]]] = {}
+    cover: dict[TermHit, _Cover] = {}
     for ti, by_word in hits.items():
         term = vocab.terms[ti]
-        for first, last in _term_spans(term, by_word):
-            _reference_hit(m, statement, term, words, first, last, found)
+        for chosen in _term_spans(term, by_word):
+            hit = _reference_hit(m, statement, term, words, min(chosen), max(chosen), found)
+            if len(chosen) > 1:
+                cover[hit] = _Cover(tuple((statement.start + words[w].start, statement.start + words[w].end) for w in chosen),
+                                    max(chosen) - min(chosen) + 1 - len(chosen))
     nums = figures(statement.text) if any(
         c.kind == "figure" for pi in found for c in m.plan.provisions[pi].concepts
     ) else []
     negated = m._negated_starts(raw)
     out = []
     for pi in sorted(found):
-        ev = m._score(pi, found[pi], statement, nums, negated)
+        ev = m._score(pi, found[pi], statement, nums, negated, cover)
         if ev is not None:
             out.append(ev)
     return _explained_away(out)
 
 
 def _reference_hit(m: Matcher, statement: Statement, term: Term, words: list[_Word], first: int, last: int,
-                   found: dict[int, dict[int, list[TermHit]]]) -> None:
+                   found: dict[int, dict[int, list[TermHit]]]) -> TermHit:
     vocab = m.vocabulary
     start, end = words[first].start, words[last].end
     if len(term.words) == 1:
@@ -71,6 +75,7 @@ def _reference_hit(m: Matcher, statement: Statement, term: Term, words: list[_Wo
     label = term.text if term.via is None else f"{term.text} (in {term.via})"
     hit = TermHit(concept.name, label, statement.text[start:end], statement.start + start, statement.start + end, fold, sim)
     found.setdefault(term.provision, {}).setdefault(term.concept, []).append(hit)
+    return hit
 
 
 def _corpus() -> list[Statement]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import attrs
 from rapidfuzz import fuzz
@@ -40,6 +41,15 @@ class Weights:
         total = self.coverage + self.proximity + self.phrase
         if abs(total - 100.0) > 1e-9:
             raise ValueError(f"weights must sum to 100, got {total}")
+
+
+@attrs.frozen
+class _Cover:
+    """The statement words a longer term's hit is made of (absolute spans, in order) and how
+    many other words stand between them in its window."""
+
+    words: tuple[tuple[int, int], ...]
+    gaps: int
 
 
 @attrs.frozen
@@ -88,7 +98,7 @@ class Matcher:
         if not candidates and not by_number:
             return []  # the common case, kept cheap: no provision can reach a score
         counted, hits = self._hits(surfaces, candidates) if candidates else ([], {})
-        found = self._found(statement, counted, hits) if candidates else {}
+        found, cover = self._found(statement, counted, hits) if candidates else ({}, {})
         for pi in by_number:  # provisions a number alone can support: its figures decide
             found.setdefault(pi, {})
         if not found:
@@ -97,7 +107,7 @@ class Matcher:
         negated = self._negated_starts(list(tokens(text)))
         out = []
         for pi in sorted(found):
-            ev = self._score(pi, found[pi], statement, nums, negated)
+            ev = self._score(pi, found[pi], statement, nums, negated, cover)
             if ev is not None:
                 out.append(ev)
         return _explained_away(out)
@@ -141,8 +151,10 @@ class Matcher:
 
     def _found(
         self, statement: Statement, counted: list[int], hits: dict[int, dict[int, list[tuple[int, int]]]]
-    ) -> dict[int, dict[int, list[TermHit]]]:
-        """Term hits per provision and concept, for the provisions that could still reach a score."""
+    ) -> tuple[dict[int, dict[int, list[TermHit]]], dict[TermHit, _Cover]]:
+        """Term hits per provision and concept, for the provisions that could still reach a score,
+        and for each hit of a longer term the spans of the words it is made of (the words between
+        them, in its window, stay free for other concepts)."""
         vocab = self.vocabulary
         terms = vocab.terms
         text = statement.text
@@ -154,20 +166,26 @@ class Matcher:
                 whole.setdefault(term.provision, set()).add(term.concept)
         keep = {pi for pi, concepts in whole.items() if self._may_support(pi, concepts, digits)}
         if not keep:
-            return {}
+            return {}, {}
         words: list[_Word] = []
+        cover: dict[TermHit, _Cover] = {}
         found: dict[int, dict[int, list[TermHit]]] = {}  # provision -> concept -> hits
         for ti, by_word in hits.items():
             term = terms[ti]
             if term.provision not in keep:
                 continue
-            for span in _term_spans(term, by_word):
+            for chosen in _term_spans(term, by_word):
                 if not words:  # spans of the counted words, only once some term is found
                     tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
                     words = [_Word(i, *tokens[p]) for i, p in enumerate(counted)]
-                hit = self._hit(statement, term, words, span)
+                hit = self._hit(statement, term, words, (min(chosen), max(chosen)))
+                if len(chosen) > 1:
+                    base = statement.start
+                    pieces = tuple((base + words[w].start, base + words[w].end) for w in chosen)
+                    cover[hit] = _Cover(pieces, max(chosen) - min(chosen) + 1 - len(chosen))
                 found.setdefault(term.provision, {}).setdefault(term.concept, []).append(hit)
-        return {pi: by for pi, by in found.items() if self._may_support(pi, set(by), digits)}
+        kept = {pi: by for pi, by in found.items() if self._may_support(pi, set(by), digits)}
+        return kept, cover
 
     def _hit(self, statement: Statement, term: Term, words: list[_Word], span: tuple[int, int]) -> TermHit:
         """The hit of ``term`` on the statement words ``span`` (first, last), with its fold."""
@@ -210,7 +228,7 @@ class Matcher:
 
     def _score(
         self, pi: int, by_concept: dict[int, list[TermHit]], statement: Statement, nums: list[Figure],
-        negated: frozenset[int],
+        negated: frozenset[int], cover: Mapping[TermHit, _Cover] | None = None,
     ) -> Evidence | None:
         provision = self.plan.provisions[pi]
         flags: list[str] = []
@@ -243,7 +261,7 @@ class Matcher:
                         TermHit(concept.name, f"{concept.value:,.0f}", statement.text[f.start : f.end],
                                 statement.start + f.start, statement.start + f.end, "figure", 0.0)
                     ]
-        matched = _claim(by_concept, self._required[pi])
+        matched = _claim(by_concept, self._required[pi], cover or {})
         if any(c.required and ci not in matched for ci, c in enumerate(provision.concepts)):
             return None
         if len(matched) < provision.needed:
@@ -277,24 +295,25 @@ class Matcher:
         return Evidence(provision.id, statement, score, concepts, components, flags)
 
 
-def _term_spans(term: Term, by_word: dict[int, list[tuple[int, int]]]) -> list[tuple[int, int]]:
-    """Where the term stands: every occurrence of a one-word term (a negated one must not hide
-    a plain one later on); for a longer term, its tightest place."""
+def _term_spans(term: Term, by_word: dict[int, list[tuple[int, int]]]) -> list[tuple[int, ...]]:
+    """Where the term stands, as the statement words it is made of: every occurrence of a
+    one-word term (a negated one must not hide a plain one later on); for a longer term, its
+    tightest place."""
     if len(term.words) == 1 and 0 in by_word:
-        return [(p, p) for p, _ in by_word[0]]
-    span = _term_span(term, by_word)
-    return [] if span is None else [span]
+        return [(p,) for p, _ in by_word[0]]
+    chosen = _term_span(term, by_word)
+    return [] if chosen is None else [chosen]
 
 
-def _term_span(term: Term, by_word: dict[int, list[tuple[int, int]]]) -> tuple[int, int] | None:
-    """First and last statement word of the tightest place where every word of the term stands
+def _term_span(term: Term, by_word: dict[int, list[tuple[int, int]]]) -> tuple[int, ...] | None:
+    """The statement words (in order) of the tightest place where every word of the term stands
     within a window of (words + 1), in any order; ``None`` if there is no such place."""
     if len(by_word) < len(term.words):
         return None
     if len(term.words) == 1:
-        return by_word[0][0][0], by_word[0][0][0]
+        return (by_word[0][0][0],)
     window = len(term.words) + 1
-    best: tuple[int, int] | None = None
+    best: tuple[int, ...] | None = None
     for anchor, _ in by_word[0]:
         chosen = [anchor]
         for wi in range(1, len(term.words)):
@@ -303,9 +322,9 @@ def _term_span(term: Term, by_word: dict[int, list[tuple[int, int]]]) -> tuple[i
                 break
             chosen.append(min(near, key=lambda p: (abs(p - anchor), p)))
         else:
-            span = (min(chosen), max(chosen))
-            if span[1] - span[0] <= window and (best is None or span[1] - span[0] < best[1] - best[0]):
-                best = span
+            width = max(chosen) - min(chosen)
+            if width <= window and (best is None or width < best[-1] - best[0]):
+                best = tuple(sorted(chosen))
     return best
 
 
@@ -329,37 +348,52 @@ def _hit_order(h: TermHit) -> tuple[int, int, int, str]:
     return (h.start, h.end, FOLDS.index(h.fold), h.term)
 
 
-def _claim(by_concept: dict[int, list[TermHit]], required: frozenset[int] = frozenset()) -> dict[int, tuple[TermHit, ...]]:
+def _claim(
+    by_concept: dict[int, list[TermHit]], required: frozenset[int] = frozenset(),
+    cover: Mapping[TermHit, _Cover] | None = None,
+) -> dict[int, tuple[TermHit, ...]]:
     """Concepts that have a hit of their own: one stretch of text serves one concept only.
 
     Required concepts claim first, then those with fewer hits. Each concept keeps the hits
-    that overlap no stretch claimed before it, choosing first the hit that blocks the fewest
-    hits of the concepts still to come, so that a phrase a plan lists under two concepts
+    whose words (``cover``: the word spans of a longer term's hit; otherwise its whole span)
+    overlap no words claimed before it, choosing first the hit that blocks the fewest
+    hits of the concepts still to come (then the one with the fewest words standing between
+    its own, then the longest), so that a phrase a plan lists under two concepts
     counts for one and the other concept keeps its own words.
     """
     order = sorted(by_concept, key=lambda c: (c not in required, len(by_concept[c]), c))
+    pieces = cover or {}
     used: list[tuple[int, int]] = []
     out: dict[int, tuple[TermHit, ...]] = {}
 
+    def words(h: TermHit) -> tuple[tuple[int, int], ...]:
+        c = pieces.get(h)
+        return ((h.start, h.end),) if c is None else c.words
+
+    def gaps(h: TermHit) -> int:
+        c = pieces.get(h)
+        return 0 if c is None else c.gaps
+
+    def meet(a: TermHit, b: TermHit) -> bool:
+        return any(s < e2 and s2 < e for s, e in words(a) for s2, e2 in words(b))
+
     def free(h: TermHit) -> bool:
-        return all(h.end <= s or h.start >= e for s, e in used)
+        return all(e <= s2 or s >= e2 for s, e in words(h) for s2, e2 in used)
 
     for n, ci in enumerate(order):
         later = [h for cj in order[n + 1 :] for h in by_concept[cj]]
         candidates = sorted(
             (h for h in by_concept[ci] if free(h)),
-            key=lambda h: (sum(1 for o in later if o.start < h.end and h.start < o.end), -(h.end - h.start),
+            key=lambda h: (sum(1 for o in later if meet(o, h)), gaps(h), -(h.end - h.start),
                            h.start, FOLDS.index(h.fold), h.term),
         )
         own: list[TermHit] = []
         for h in candidates:
-            if all(h.end <= o.start or h.start >= o.end for o in own) and (
-                not own or not any(o.start < h.end and h.start < o.end for o in later)
-            ):
+            if not any(meet(h, o) for o in own) and (not own or not any(meet(o, h) for o in later)):
                 own.append(h)
         if own:
             out[ci] = tuple(sorted(own, key=lambda h: (h.start, h.end, h.term)))
-            used.extend((h.start, h.end) for h in own)
+            used.extend(w for h in own for w in words(h))
     return out
 
 
