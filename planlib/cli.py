@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from . import _data
@@ -16,7 +16,7 @@ from .errors import PlanlibError
 from .matching import DEFAULT_MIN_SCORE, DEFAULT_TOP, match
 from .model import Plan, Provision
 from .plans import load_plan
-from .render import FORMATS, LAYOUTS, render
+from .render import FORMATS, LAYOUTS, render_pieces
 from .render._progress import Progress
 from .render.compare import COMPARE_FORMATS
 from .render.versions import MULTI_FORMATS
@@ -166,10 +166,12 @@ def _fmt(args: argparse.Namespace, allowed: Sequence[str]) -> str:
     return "md"
 
 
-def _emit(text: str, output: str | None) -> None:
-    """Print, or write the file atomically: a failed run never leaves a partial file behind."""
+def _emit(text: str | Iterable[str], output: str | None) -> None:
+    """Print, or write the file atomically: a failed run never leaves a partial file behind.
+    ``text`` may come in pieces, written as they come."""
+    pieces = (text,) if isinstance(text, str) else text
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.writelines(pieces)
         sys.stdout.flush()
         return
     target = Path(output)
@@ -179,7 +181,7 @@ def _emit(text: str, output: str | None) -> None:
         raise PlanlibError(f"cannot write: {exc.strerror or exc}", where=output) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            handle.writelines(pieces)
         os.chmod(tmp, _mode(target))
         os.replace(tmp, target)
     except BaseException:
@@ -218,7 +220,7 @@ def _table(args: argparse.Namespace) -> int:
         streamed = Progress().track(stream_sources(args.sources) if args.sources else stream_sources())
         table = match(plans[0], streamed, min_score=args.min_score, top=args.top, include_all=args.include_all,
                       executor=ex)
-    _emit(render(table, fmt, args.layout), args.output)
+    _emit(render_pieces(table, fmt, args.layout), args.output)
     return 0
 
 

@@ -160,7 +160,7 @@ def _ascii(word: str) -> str:
     return anyascii(word).casefold().replace("'", "").replace("’", "")
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 12)  # the matcher keeps its own per-word cache; this one serves fold labels
 def fold_word(surface: str) -> Folded:
     """Fold one word through case, transliteration, spelling and inflection."""
     case = unicodedata.normalize("NFKC", surface).casefold().replace("’", "'")

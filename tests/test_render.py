@@ -357,3 +357,16 @@ def test_cli_output_is_byte_identical_on_repeat(tmp_path: Path) -> None:
     assert len(names) == len(FORMATS) * len(LAYOUTS)
     for name in names:
         assert (runs[0] / name).read_bytes() == (runs[1] / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "json", "html"])
+@pytest.mark.parametrize("layout", ["provision", "source", "coverage"])
+def test_pieces_join_to_exactly_the_rendered_text(hostile: planlib.ProvisionTable, fmt: str, layout: str) -> None:
+    """What the command writes piece by piece is byte for byte the text render() gives; JSON comes
+    in many pieces, so a big table is never held as one string."""
+    from planlib.render import render, render_pieces
+
+    pieces = list(render_pieces(hostile, fmt, layout))
+    assert "".join(pieces) == render(hostile, fmt, layout)
+    if fmt == "json":
+        assert len(pieces) > 10

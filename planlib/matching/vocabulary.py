@@ -23,7 +23,8 @@ __all__ = ["CACHE_WORDS", "Term", "Vocabulary", "WordMatch", "typo_budget"]
 
 CACHE_WORDS = 1 << 18
 """Distinct corpus words a vocabulary remembers; past this the cache starts afresh, so memory
-stays bounded on corpora whose vocabulary keeps growing (results never depend on it)."""
+stays bounded on corpora whose vocabulary keeps growing (results never depend on it). A word
+that meets no term costs the cache one entry and no object of its own."""
 
 
 def typo_budget(length: int) -> int:
@@ -86,9 +87,8 @@ class Vocabulary:
                     self._spelled.setdefault(word.spelled, word.key)
         self._typo_choices = sorted(self._spelled)
         self._near: dict[int, list[str]] = {}
-        self._cache: dict[str, WordMatch | None] = {}
-        self._postings: dict[str, tuple[tuple[int, int], ...] | None] = {}
-        self._concepts: dict[str, frozenset[int]] = {}
+        self._words: dict[str, _Seen] = {}  # corpus word -> what it is to this vocabulary
+        self._concepts: dict[str, frozenset[int]] = {}  # the same, for the matcher's first test only
         self._stop = lex.stopwords
         self.weights = self._weights(plan.provisions)
         if any(len(p.concepts) > 255 for p in plan.provisions):  # concepts_of packs a concept index in 8 bits
@@ -111,19 +111,7 @@ class Vocabulary:
 
     def lookup(self, surface: str) -> WordMatch | None:
         """The vocabulary key a corpus word matches, exactly (after folding) or as a typo."""
-        hit = self._cache.get(surface, _MISSING)
-        if hit is not _MISSING:
-            return hit  # type: ignore[return-value]
-        folded = fold_word(surface)
-        found: WordMatch | None
-        if folded.key in self.by_key:
-            found = WordMatch(folded.key, False, 100.0, folded.key)
-        else:
-            found = self._typo(folded)
-        if len(self._cache) >= CACHE_WORDS:
-            self._cache.clear()
-        self._cache[surface] = found
-        return found
+        return self._seen(surface).match
 
     def postings(self, surface: str) -> tuple[tuple[int, int], ...] | None:
         """(term, word of term) pairs a corpus word stands for; ``()`` for a word that matches
@@ -131,19 +119,27 @@ class Vocabulary:
 
         The matcher's hot path: one dict look-up per token once a word has been seen.
         """
-        found = self._postings.get(surface, _MISSING)
-        if found is not _MISSING:
-            return found  # type: ignore[return-value]
-        m = self.lookup(surface)
-        out: tuple[tuple[int, int], ...] | None
-        if m is not None:
-            out = tuple(self.by_key[m.key])
+        seen = self._words.get(surface)
+        return (seen if seen is not None else self._seen(surface)).postings
+
+    def _seen(self, surface: str) -> _Seen:
+        seen = self._words.get(surface)
+        if seen is not None:
+            return seen
+        folded = _fold(surface)  # this cache is the one that counts; don't churn fold_word's
+        found = WordMatch(folded.key, False, 100.0, folded.key) if folded.key in self.by_key else self._typo(folded)
+        if found is not None:
+            postings = tuple(self.by_key[found.key])
+            concepts = frozenset(self.terms[ti].provision << 8 | self.terms[ti].concept for ti, _wi in postings)
+            seen = _Seen(found, postings, concepts)
         else:
-            out = None if surface.casefold() in self._stop else ()
-        if len(self._postings) >= CACHE_WORDS:
-            self._postings.clear()
-        self._postings[surface] = out
-        return out
+            seen = _STOP if surface.casefold() in self._stop else _NOTHING
+        if len(self._words) >= CACHE_WORDS:
+            self._words.clear()
+            self._concepts.clear()
+        self._words[surface] = seen
+        self._concepts[surface] = seen.concepts
+        return seen
 
     def _typo(self, folded: Folded) -> WordMatch | None:
         word = folded.spelled
@@ -178,15 +174,7 @@ class Vocabulary:
         """The concepts with a term that holds this corpus word, each as ``provision << 8 | concept``
         (empty for a word of no term). Lets the matcher drop a statement before finding spans."""
         found = self._concepts.get(surface)
-        if found is not None:
-            return found
-        pairs = self.postings(surface)
-        out = frozenset(self.terms[ti].provision << 8 | self.terms[ti].concept for ti, _wi in pairs or ())
-        if len(self._concepts) >= CACHE_WORDS:
-            self._concepts.clear()
-        self._concepts[surface] = out
-        return out
-
+        return found if found is not None else self._seen(surface).concepts
 
     def concepts_in(self, surfaces: list[str]) -> set[int]:
         """The union of :meth:`concepts_of` over a statement's words, looked up in one pass."""
@@ -196,11 +184,22 @@ class Vocabulary:
         return set().union(*cast("list[frozenset[int]]", got))
 
 
-class _Missing:
-    pass
+class _Seen:
+    """What one corpus word is to a vocabulary, worked out once: its match, its postings and
+    the concepts they belong to (see :meth:`Vocabulary.postings`, :meth:`Vocabulary.concepts_of`)."""
+
+    __slots__ = ("concepts", "match", "postings")
+
+    def __init__(self, match: WordMatch | None, postings: tuple[tuple[int, int], ...] | None,
+                 concepts: frozenset[int]) -> None:
+        self.match = match
+        self.postings = postings
+        self.concepts = concepts
 
 
-_MISSING = _Missing()
+_NOTHING = _Seen(None, (), frozenset())  # a word that counts but meets no term
+_STOP = _Seen(None, None, frozenset())  # a stop word that meets no term: not counted
+_fold = fold_word.__wrapped__
 
 
 def _surface_forms(concept: Concept, gaz: Gazetteer) -> list[tuple[str, str | None, str | None]]:

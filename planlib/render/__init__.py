@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from ..results import ProvisionTable
 from .csv import read_csv, render_csv
 from .html import render_html
-from .json import render_json
+from .json import iter_json, render_json
 from .markdown import render_markdown
 
-__all__ = ["FORMATS", "LAYOUTS", "read_csv", "render"]
+__all__ = ["FORMATS", "LAYOUTS", "read_csv", "render", "render_pieces"]
 
 FORMATS: dict[str, Callable[..., str]] = {
     "md": render_markdown,
@@ -31,3 +31,11 @@ def render(table: ProvisionTable, fmt: str = "md", layout: str = "provision") ->
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; choose from {', '.join(LAYOUTS)}")
     return FORMATS[fmt](table, layout=layout)
+
+
+def render_pieces(table: ProvisionTable, fmt: str = "md", layout: str = "provision") -> Iterator[str]:
+    """:func:`render` as pieces whose concatenation is exactly its text, to write as they come
+    (JSON is produced piece by piece, so a table listing many sources is never held as text)."""
+    if fmt == "json" and layout in LAYOUTS:
+        return iter_json(table, layout)
+    return iter((render(table, fmt, layout),))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from ..model import Evidence, Statement
 from ..results import ProvisionTable
 from ._common import by_source, covered, version
 
-__all__ = ["dumps", "evidence_dict", "layout_dict", "render_json", "statement_dict", "table_dict"]
+__all__ = ["dumps", "evidence_dict", "iter_dumps", "iter_json", "layout_dict", "render_json", "statement_dict", "table_dict"]
 
 
 def statement_dict(s: Statement) -> dict[str, Any]:
@@ -48,7 +49,7 @@ def table_dict(table: ProvisionTable) -> dict[str, Any]:
         "planlib": version(),
         "plan": {"id": table.plan.id, "title": table.plan.title},
         "settings": table.options,
-        "sources": [dict(s) for s in table.sources],
+        "sources": list(table.sources),  # read, never changed: no copies of what may be many listings
         "statements_read": table.statements,
         "provisions": [
             {
@@ -65,6 +66,16 @@ def table_dict(table: ProvisionTable) -> dict[str, Any]:
 def dumps(data: Any) -> str:
     """JSON text in planlib's one stable style: two-space indent, UTF-8 kept, newline at end."""
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def iter_dumps(data: Any) -> Iterator[str]:
+    """:func:`dumps` in pieces, to write as they come: the same text, without holding it (or
+    the million small strings it is joined from) whole."""
+    yield from _ENCODER.iterencode(data)
+    yield "\n"
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, indent=2)
 
 
 def layout_dict(table: ProvisionTable, layout: str) -> dict[str, Any]:
@@ -108,3 +119,8 @@ def layout_dict(table: ProvisionTable, layout: str) -> dict[str, Any]:
 def render_json(table: ProvisionTable, layout: str = "provision") -> str:
     """The table as JSON text (see :func:`layout_dict` for what the other layouts add)."""
     return dumps(layout_dict(table, layout))
+
+
+def iter_json(table: ProvisionTable, layout: str = "provision") -> Iterator[str]:
+    """:func:`render_json` in pieces (what ``planlib table --format json`` writes)."""
+    return iter_dumps(layout_dict(table, layout))
