@@ -88,6 +88,12 @@ class Matcher:
             if self._required[pi] <= self._figures[pi] and len(self._figures[pi]) >= p.needed
         )
         self._has_figure = [any(c.kind == "figure" for c in p.concepts) for p in plan.provisions]
+        bit = self.vocabulary.concept_bit
+        self._masks = [  # per provision, as concept masks: all, required, figures; and how many it needs
+            (pi, sum(bit(pi, ci) for ci in range(len(p.concepts))), sum(bit(pi, ci) for ci in self._required[pi]),
+             sum(bit(pi, ci) for ci in self._figures[pi]), p.needed)
+            for pi, p in enumerate(plan.provisions)
+        ]
 
     def evidence(self, statement: Statement) -> list[Evidence]:
         """Every provision this statement supports, scored and explained (no threshold applied)."""
@@ -104,7 +110,8 @@ class Matcher:
         if not found:
             return []
         nums = figures(text) if any(self._has_figure[pi] for pi in found) else []
-        negated = self._negated_starts(list(tokens(text)))
+        negates = self._lexicon.negates
+        negated = self._negated_starts(list(tokens(text))) if any(map(negates, surfaces)) else frozenset()
         out = []
         for pi in sorted(found):
             ev = self._score(pi, found[pi], statement, nums, negated, cover)
@@ -118,11 +125,17 @@ class Matcher:
         present = self.vocabulary.concepts_in(surfaces)
         if not present:
             return set()
-        by_provision: dict[int, set[int]] = {}
-        for packed in present:
-            by_provision.setdefault(packed >> 8, set()).add(packed & 255)
         digits = _DIGIT.search(text) is not None
-        return {pi for pi, concepts in by_provision.items() if self._may_support(pi, concepts, digits)}
+        out = set()
+        for pi, concepts, required, figures_, needed in self._masks:
+            have = present & concepts
+            if not have:
+                continue
+            if digits:
+                have |= figures_
+            if have & required == required and have.bit_count() >= needed:
+                out.add(pi)
+        return out
 
     def _hits(
         self, surfaces: list[str], candidates: set[int]

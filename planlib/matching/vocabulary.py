@@ -7,6 +7,7 @@ the word's length. Nothing here scores statements against provisions.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from typing import cast
@@ -88,11 +89,11 @@ class Vocabulary:
         self._typo_choices = sorted(self._spelled)
         self._near: dict[int, list[str]] = {}
         self._words: dict[str, _Seen] = {}  # corpus word -> what it is to this vocabulary
-        self._concepts: dict[str, frozenset[int]] = {}  # the same, for the matcher's first test only
+        self._concepts: dict[str, int] = {}  # the same, for the matcher's first test only
         self._stop = lex.stopwords
         self.weights = self._weights(plan.provisions)
-        if any(len(p.concepts) > 255 for p in plan.provisions):  # concepts_of packs a concept index in 8 bits
-            raise ValueError("a provision may have at most 255 concepts")
+        self.concept_base = list(itertools.accumulate((len(p.concepts) for p in plan.provisions), initial=0))
+        """Where each provision's concepts start among the bits of a concept mask."""
 
     def _weights(self, provisions: Sequence[Provision]) -> dict[tuple[int, int], float]:
         """Rarity weight of each concept: 1 + ln(N / df), df the provisions sharing its words."""
@@ -130,7 +131,9 @@ class Vocabulary:
         found = WordMatch(folded.key, False, 100.0, folded.key) if folded.key in self.by_key else self._typo(folded)
         if found is not None:
             postings = tuple(self.by_key[found.key])
-            concepts = frozenset(self.terms[ti].provision << 8 | self.terms[ti].concept for ti, _wi in postings)
+            concepts = 0
+            for ti, _wi in postings:
+                concepts |= self.concept_bit(self.terms[ti].provision, self.terms[ti].concept)
             seen = _Seen(found, postings, concepts)
         else:
             seen = _STOP if surface.casefold() in self._stop else _NOTHING
@@ -170,18 +173,26 @@ class Vocabulary:
         return fold_label(term.words[word_index], fold_word(surface))
 
 
-    def concepts_of(self, surface: str) -> frozenset[int]:
-        """The concepts with a term that holds this corpus word, each as ``provision << 8 | concept``
-        (empty for a word of no term). Lets the matcher drop a statement before finding spans."""
+    def concept_bit(self, provision: int, concept: int) -> int:
+        """The bit standing for one concept in the masks :meth:`concepts_of` gives."""
+        return 1 << (self.concept_base[provision] + concept)
+
+    def concepts_of(self, surface: str) -> int:
+        """The concepts with a term that holds this corpus word, as a mask of
+        :meth:`concept_bit` bits (0 for a word of no term). Lets the matcher drop a statement
+        before finding spans."""
         found = self._concepts.get(surface)
         return found if found is not None else self._seen(surface).concepts
 
-    def concepts_in(self, surfaces: list[str]) -> set[int]:
+    def concepts_in(self, surfaces: list[str]) -> int:
         """The union of :meth:`concepts_of` over a statement's words, looked up in one pass."""
         got = list(map(self._concepts.get, surfaces))
         if None in got:
             got = [self.concepts_of(s) if c is None else c for s, c in zip(surfaces, got, strict=True)]
-        return set().union(*cast("list[frozenset[int]]", got))
+        mask = 0
+        for bits in cast("list[int]", got):
+            mask |= bits
+        return mask
 
 
 class _Seen:
@@ -191,14 +202,14 @@ class _Seen:
     __slots__ = ("concepts", "match", "postings")
 
     def __init__(self, match: WordMatch | None, postings: tuple[tuple[int, int], ...] | None,
-                 concepts: frozenset[int]) -> None:
+                 concepts: int) -> None:
         self.match = match
         self.postings = postings
         self.concepts = concepts
 
 
-_NOTHING = _Seen(None, (), frozenset())  # a word that counts but meets no term
-_STOP = _Seen(None, None, frozenset())  # a stop word that meets no term: not counted
+_NOTHING = _Seen(None, (), 0)  # a word that counts but meets no term
+_STOP = _Seen(None, None, 0)  # a stop word that meets no term: not counted
 _fold = fold_word.__wrapped__
 
 
