@@ -209,6 +209,11 @@ class Tally:
         items.sort(key=_sort_key)
         return items[: self.top] if self.top is not None else items
 
+    def trim(self) -> None:
+        """Keep only the ``top`` best evidence per provision (what a merge could still use)."""
+        if self.top is not None:
+            self.evidence = [self._best(kept) for kept in self.evidence]
+
     def merge(self, other: Tally) -> Tally:
         """Add another tally of a disjoint part into this one (in place) and return this one."""
         if self.ids != other.ids or self.settings != other.settings:

@@ -150,3 +150,43 @@ def test_cli_jobs_with_several_plans_gives_the_same_output() -> None:
     one, two = _cli(*args), _cli(*args, "--jobs", "2")
     assert one.returncode == two.returncode == 0, two.stderr
     assert two.stdout == one.stdout and '"provisions"' in one.stdout
+
+
+def test_a_batch_pickles_to_the_same_statements(corpus_jsonl: Path) -> None:
+    """A batch on its way to a worker comes back as equal statements, speakers, dates and all,
+    whose spans still quote the text."""
+    import pickle
+
+    from planlib.matching._parallel import Batch
+
+    statements = [s for part in planlib.stream_sources([corpus_jsonl]) for s in part.statements]
+    statements.append(planlib.Statement(id="x#1", source="x", path="x", start=3, end=5, text="hi", kind="turn",
+                                        speaker="Someone", outlet="Outlet", cited="c", cue="q", label="l", date="d"))
+    back = pickle.loads(pickle.dumps(Batch(statements)))
+    assert list(back) == statements
+    assert [hash(s) for s in back] == [hash(s) for s in statements]
+
+
+def test_trimmed_tallies_merge_into_the_untrimmed_table(plan) -> None:  # type: ignore[no-untyped-def]
+    """A worker's tally cut to its top evidence merges into exactly the table of tallies kept whole."""
+    from planlib.matching import Matcher
+    from planlib.results import Tally
+
+    settings = {"min_score": 30.0, "top": 2, "include_all": False}
+    m = Matcher(plan)
+    halves = [[s for src in planlib.read_sources(CORPUS) for s in src.statements][i::2] for i in range(2)]
+
+    def tally(statements: list[planlib.Statement], trim: bool) -> Tally:
+        t = Tally(plan, settings)
+        for s in statements:
+            for ev in m.evidence(s):
+                if ev.score >= 30:
+                    t.add(ev)
+        if trim:
+            t.trim()
+        return t
+
+    whole = tally(halves[0], False).merge(tally(halves[1], False))
+    cut = tally(halves[0], True).merge(tally(halves[1], True))
+    assert any(len(e) > 2 for e in tally(halves[0], False).evidence)  # the cut does cut something
+    assert cut.table(plan).to_json() == whole.table(plan).to_json()
