@@ -20,7 +20,7 @@ from .render import FORMATS, LAYOUTS, render_pieces
 from .render._progress import Progress
 from .render.compare import COMPARE_FORMATS
 from .render.versions import MULTI_FORMATS
-from .scale import executor
+from .scale import auto_jobs, executor
 from .sources import PlanlibWarning, iter_sources, read_sources, speaker_index, stream_sources
 from .versions import match_plans
 
@@ -58,6 +58,15 @@ def _positive(text: str) -> int:
     return value
 
 
+def _jobs(text: str) -> int | str:
+    if text == "auto":
+        return text
+    try:
+        return _positive(text)
+    except argparse.ArgumentTypeError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}; give a number of processes or auto") from None
+
+
 def _output_options(p: argparse.ArgumentParser, formats: Sequence[str]) -> None:
     """The output options every table-printing command shares."""
     p.add_argument("--format", "-f", choices=formats, help="output format (default: from the -o file's extension, else md)")
@@ -93,8 +102,9 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--provision", action="append", metavar="ID|REF", help="only these provisions (repeatable)")
     t.add_argument("--include-all", action="store_true",
                    help="also match labels, stage directions, datelines and boilerplate")
-    t.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
-                   help="match on N local processes (default: 1, this process); the table is the same")
+    t.add_argument("--jobs", "-j", type=_jobs, default="auto", metavar="N|auto",
+                   help="match on N local processes; auto (the default): one per core when the sources hold "
+                        "4 MB or more, else this process. The table is the same either way")
     t.add_argument("--dask", metavar="tcp://HOST:PORT",
                    help="match on the Dask cluster whose scheduler listens here (needs planlib[dask])")
     t.add_argument("--dask-timeout", type=_positive, default=30, metavar="SECONDS",
@@ -210,7 +220,8 @@ def _table(args: argparse.Namespace) -> int:
     if len(set(ids)) != len(ids):
         raise PlanlibError(f"the same plan is given twice: {', '.join(ids)}", where="--plan", hint="give each plan once")
     fmt = _fmt(args, list(FORMATS))
-    with executor(args.jobs, args.dask, timeout=args.dask_timeout) as ex:
+    jobs = auto_jobs(args.sources or ()) if args.jobs == "auto" else int(args.jobs)
+    with executor(jobs, args.dask, timeout=args.dask_timeout) as ex:
         if len(plans) > 1:
             sources = Progress().track(iter_sources(args.sources) if args.sources else iter_sources())
             multi = match_plans(plans, sources, min_score=args.min_score, top=args.top, include_all=args.include_all,

@@ -8,16 +8,22 @@ streams into parts (:func:`partition`) and merges the tables of parts (:func:`me
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import reduce
+from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import PlanlibError
 from .results import ProvisionTable
 
-__all__ = ["dask_executor", "executor", "merge", "partition"]
+__all__ = ["AUTO_JOBS_BYTES", "auto_jobs", "dask_executor", "executor", "merge", "partition"]
+
+AUTO_JOBS_BYTES = 4 << 20
+"""Sources of at least this many bytes in all are matched on every core when ``--jobs`` is
+``auto`` (below it, starting processes costs more than it saves)."""
 
 T = TypeVar("T")
 
@@ -29,6 +35,29 @@ def merge(tables: Iterable[ProvisionTable]) -> ProvisionTable:
     if not items:
         raise ValueError("merge needs at least one table")
     return reduce(ProvisionTable.merge, items)
+
+
+def auto_jobs(paths: Iterable[str | os.PathLike[str]]) -> int:
+    """How many local processes ``--jobs auto`` uses for these source files and folders: one
+    per core this process may use when they hold :data:`AUTO_JOBS_BYTES` or more, else 1.
+    Only sizes are looked at; the table is the same whatever the answer."""
+    total = 0
+    for given in paths:
+        path = Path(given)
+        try:
+            files = [path] if not path.is_dir() else [p for p in path.rglob("*") if p.is_file()]
+            total += sum(p.stat().st_size for p in files)
+        except OSError:
+            continue  # reading it will say what is wrong
+        if total >= AUTO_JOBS_BYTES:
+            break
+    if total < AUTO_JOBS_BYTES:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        cores = os.cpu_count() or 1
+    return max(1, cores)
 
 
 def partition(items: Iterable[T], parts: int) -> list[list[T]]:

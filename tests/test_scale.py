@@ -190,3 +190,28 @@ def test_trimmed_tallies_merge_into_the_untrimmed_table(plan) -> None:  # type: 
     cut = tally(halves[0], True).merge(tally(halves[1], True))
     assert any(len(e) > 2 for e in tally(halves[0], False).evidence)  # the cut does cut something
     assert cut.table(plan).to_json() == whole.table(plan).to_json()
+
+
+def test_auto_jobs_uses_every_core_only_for_big_sources(tmp_path: Path) -> None:
+    """--jobs auto stays in this process for a small corpus and uses a process per core for one
+    of AUTO_JOBS_BYTES or more, counting the files inside folders too."""
+    import os
+
+    from planlib.scale import AUTO_JOBS_BYTES, auto_jobs
+
+    small = tmp_path / "small.jsonl"
+    small.write_text('{"text": "A sentence."}\n', encoding="utf-8")
+    assert auto_jobs([small]) == 1
+    folder = tmp_path / "big"
+    folder.mkdir()
+    with (folder / "big.jsonl").open("wb") as f:
+        f.truncate(AUTO_JOBS_BYTES)
+    assert auto_jobs([folder]) == len(os.sched_getaffinity(0))
+    assert auto_jobs([tmp_path / "missing.jsonl"]) == 1
+
+
+def test_cli_rejects_a_bad_jobs_value_in_one_line() -> None:
+    """--jobs takes a number or auto, and says so."""
+    proc = subprocess.run([sys.executable, "-m", "planlib", "table", "--jobs", "many"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "give a number of processes or auto" in proc.stderr
