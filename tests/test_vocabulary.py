@@ -67,3 +67,54 @@ def test_nearest_choice_on_corpus_words(vocab: Vocabulary) -> None:
         found += got is not None
     assert found > 20
     assert planlib.Vocabulary is Vocabulary
+
+
+def _edited(word: str, edits: list[tuple[str, int, str]]) -> str:
+    for op, at, letter in edits:
+        at %= len(word) + 1
+        if op == "d" and at < len(word) and len(word) > 1:
+            word = word[:at] + word[at + 1 :]
+        elif op == "i":
+            word = word[:at] + letter + word[at:]
+        elif at < len(word):
+            word = word[:at] + letter + word[at + 1 :]
+    return word
+
+
+@given(data=st.data(), n=st.integers(0, 80))
+def test_priming_a_batch_gives_the_one_at_a_time_answers(plan: planlib.Plan, data: st.DataObject, n: int) -> None:
+    """Vocabulary.prime, which looks many new words up together (one cdist per typo budget),
+    leaves every word with the match lookup() finds for it alone: plan words, their typos, case
+    and stop words, words of other scripts, repeats."""
+    fresh, primed = Vocabulary(plan), Vocabulary(plan)
+    plan_words = st.sampled_from(fresh._typo_choices)
+    word = st.one_of(
+        st.builds(_edited, plan_words, _EDITS),
+        plan_words.map(str.upper),
+        st.sampled_from(["the", "and", "Росія", "Kyiv", "ceasefire", "ceasfire", "1991", "x"]),
+        st.text(st.characters(categories=["L"]), min_size=1, max_size=14),
+    )
+    words = data.draw(st.lists(word, min_size=n, max_size=n))
+    primed.prime(words)
+    assert [primed.lookup(w) for w in words] == [fresh.lookup(w) for w in words]
+    assert [primed.postings(w) for w in words] == [fresh.postings(w) for w in words]
+
+
+def test_priming_breaks_ties_as_one_at_a_time(plan: planlib.Plan) -> None:
+    """A word equally near two plan words (one letter from each) meets the same one of them,
+    primed in a batch or looked up alone."""
+    from rapidfuzz.distance import Levenshtein as L
+
+    fresh, primed = Vocabulary(plan), Vocabulary(plan)
+    choices = [c for c in fresh._typo_choices if 6 <= len(c) < 10]
+    between = []
+    for a in choices:
+        for b in choices:
+            if a < b and len(a) == len(b) and L.distance(a, b) == 2:
+                diff = [i for i in range(len(a)) if a[i] != b[i]]
+                if len(diff) == 2:
+                    i = diff[0]
+                    between.append(a[:i] + b[i] + a[i + 1 :])  # one substitution from each
+    assert len(between) >= 32  # enough to be primed together
+    primed.prime(between)
+    assert [primed.lookup(w) for w in between] == [fresh.lookup(w) for w in between]

@@ -93,12 +93,13 @@ def match(
         return tally.table(plan)
     m = matcher if matcher is not None else Matcher(plan, Vocabulary(plan, gazetteer))
     count = 0
-    for statement in statements():
-        count += 1
-        for ev in m.evidence(statement):
-            if ev.score >= min_score:
-                tally.add(ev)
-        if progress is not None and count % batch_size == 0:
+    for batch in batched(statements(), batch_size):  # a batch's new words are looked up at once
+        for found in m.evidence_batch(batch):
+            for ev in found:
+                if ev.score >= min_score:
+                    tally.add(ev)
+        count += len(batch)
+        if progress is not None and len(batch) == batch_size:
             progress(count)
     tally.statements = count
     if progress is not None and count % batch_size:

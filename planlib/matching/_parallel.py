@@ -60,8 +60,8 @@ def tally_batch(
     m = _matcher(key, blob)
     min_score = settings["min_score"]
     tally = Tally(m.plan, settings)
-    for statement in statements:
-        for ev in m.evidence(statement):
+    for found in m.evidence_batch(statements):
+        for ev in found:
             if ev.score >= min_score:
                 tally.add(ev)
     tally.statements = len(statements)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import attrs
 from rapidfuzz import fuzz
@@ -97,8 +98,17 @@ class Matcher:
 
     def evidence(self, statement: Statement) -> list[Evidence]:
         """Every provision this statement supports, scored and explained (no threshold applied)."""
+        return self._evidence(statement, _WORD.findall(statement.text))
+
+    def evidence_batch(self, statements: Sequence[Statement]) -> list[list[Evidence]]:
+        """:meth:`evidence` of each statement, in order: the same answers, faster for many, since
+        the words new to the vocabulary are looked up together first (:meth:`Vocabulary.prime`)."""
+        words = [_WORD.findall(s.text) for s in statements]
+        self.vocabulary.prime(itertools.chain.from_iterable(words))
+        return [self._evidence(s, w) for s, w in zip(statements, words, strict=True)]
+
+    def _evidence(self, statement: Statement, surfaces: list[str]) -> list[Evidence]:
         text = statement.text
-        surfaces = _WORD.findall(text)
         candidates = self._candidates(text, surfaces)
         by_number = self._by_number if self._by_number and _DIGIT.search(text) else ()
         if not candidates and not by_number:

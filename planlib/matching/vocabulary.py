@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import cast
 
 import attrs
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
@@ -20,7 +21,10 @@ from ..model import Concept, Plan, Provision
 from ..places import Gazetteer, load_gazetteer
 from ..text import Folded, fold_label, fold_word, lexicon, tokens
 
-__all__ = ["CACHE_WORDS", "Term", "Vocabulary", "WordMatch", "typo_budget"]
+__all__ = ["CACHE_WORDS", "PRIME_AT_LEAST", "Term", "Vocabulary", "WordMatch", "typo_budget"]
+
+PRIME_AT_LEAST = 32
+"""Fewest new words :meth:`Vocabulary.prime` looks up together (fewer go one at a time)."""
 
 CACHE_WORDS = 1 << 18
 """Distinct corpus words a vocabulary remembers; past this the cache starts afresh, so memory
@@ -129,6 +133,9 @@ class Vocabulary:
             return seen
         folded = _fold(surface)  # this cache is the one that counts; don't churn fold_word's
         found = WordMatch(folded.key, False, 100.0, folded.key) if folded.key in self.by_key else self._typo(folded)
+        return self._remember(surface, found)
+
+    def _remember(self, surface: str, found: WordMatch | None) -> _Seen:
         if found is not None:
             postings = tuple(self.by_key[found.key])
             concepts = 0
@@ -143,6 +150,39 @@ class Vocabulary:
         self._words[surface] = seen
         self._concepts[surface] = seen.concepts
         return seen
+
+    def prime(self, surfaces: Iterable[str]) -> None:
+        """Look up, in one go, every word of ``surfaces`` not seen yet: the answers :meth:`lookup`
+        would give one at a time, with the typo search for all of them done by one
+        ``rapidfuzz.process.cdist`` per typo budget (vectorised, where one word at a time pays a
+        Python call per word). The matcher primes each batch of statements before matching it."""
+        words = self._words
+        new = [w for w in dict.fromkeys(surfaces) if w not in words]
+        if len(new) < PRIME_AT_LEAST:
+            return  # a few new words: one at a time costs less than setting up the matrix
+        found: list[WordMatch | None] = [None] * len(new)
+        typos: dict[int, list[tuple[int, str]]] = {}  # budget -> (index in new, spelled form)
+        for i, surface in enumerate(new):
+            folded = _fold(surface)
+            if folded.key in self.by_key:
+                found[i] = WordMatch(folded.key, False, 100.0, folded.key)
+                continue
+            word = folded.spelled
+            budget = typo_budget(len(word))
+            if budget and word.isalpha() and self._typo_choices:
+                typos.setdefault(budget, []).append((i, word))
+        choices = self._typo_choices
+        for budget, queries in sorted(typos.items()):
+            distances = process.cdist([w for _i, w in queries], choices, scorer=Levenshtein.distance,
+                                      score_cutoff=budget, dtype=np.int8, workers=1)
+            best = distances.argmin(axis=1).tolist()  # the first nearest, in sorted order, as the scan finds it
+            nearest = distances[np.arange(len(queries)), best].tolist()
+            for (i, word), j, d in zip(queries, best, nearest, strict=True):
+                if d <= budget:
+                    choice = choices[j]
+                    found[i] = WordMatch(self._spelled[choice], True, fuzz.ratio(word, choice), choice)
+        for surface, match in zip(new, found, strict=True):
+            self._remember(surface, match)
 
     def _typo(self, folded: Folded) -> WordMatch | None:
         word = folded.spelled

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -235,7 +236,7 @@ def _record(
     kind = record.get("kind", "record")
     if kind not in ("record", "sentence", "turn", "headline", "heading", "bullet"):
         raise SourceFormatError(f"field 'kind' cannot be {kind!r}", where=where)
-    doc = record.get("source") or default_doc
+    doc = sys.intern(record.get("source") or default_doc)  # one string per document, however many records
     start = offsets.get(doc, 0)
     counts[doc] = counts.get(doc, 0) + 1
     offsets[doc] = start + len(text) + 1

@@ -7,15 +7,18 @@ corpus of tests/benchmarks/corpus.py and runs, each in a fresh subprocess whose 
 read from os.wait4:
 
 - in memory: the statements read into a list, then only the matching is timed, planlib
-  (``match(plan, parts, top=10)``) against ``rapidfuzz.process.cdist([provision title +
-  summary], statements, scorer=token_set_ratio, processor=default_process, workers=-1)``,
-  and a naive per-pair Python loop of ``fuzz.token_set_ratio`` run on a 2,000-statement
-  subsample and extrapolated;
+  (``match(plan, parts, top=10)``, in this process and with ``executor=`` a pool of two
+  processes, started inside the timing) against ``rapidfuzz.process.cdist([provision title +
+  summary], statements, scorer=token_set_ratio, processor=default_process, workers=-1)``
+  (every core), and a naive per-pair Python loop of ``fuzz.token_set_ratio`` run on a
+  2,000-statement subsample and extrapolated;
 - quality on the planted statements (N <= 100k): precision/recall/F1 of planlib's
   (statement, provision) pairs at the default min score, and of cdist's best provision per
   statement at the threshold that is best in hindsight (generous to the baseline);
-- the whole command ``planlib table --sources corpus.jsonl --format json --top 10``, with
-  ``--jobs 1`` and ``--jobs 2``, against a script that reads the same JSONL and runs cdist.
+- the whole command ``planlib table --sources corpus.jsonl --format json --top 10`` as it
+  runs by default (``--jobs auto``: every core from 4 MB of sources up, else one process),
+  and with ``--jobs 1`` and ``--jobs 2``, against a script that reads the same JSONL and runs
+  cdist. Peak RSS is that of the ``--jobs 1`` command (one process holds everything).
 
 All figures are ratios within this one run; absolute rates depend on the machine and its load.
 """
@@ -76,11 +79,17 @@ def _worker(mode: str, path: str) -> dict[str, Any]:
 
     plan = planlib.load_plan()
     targets = [f"{p.title} {p.summary}" for p in plan.provisions]
-    if mode == "planlib":
+    if mode in ("planlib", "planlib2"):
+        from concurrent.futures import ProcessPoolExecutor
+
         parts = list(planlib.stream_sources([path]))
         n = sum(len(p.statements) for p in parts)
         t0 = time.perf_counter()
-        planlib.match(plan, parts, top=10)
+        if mode == "planlib":
+            planlib.match(plan, parts, top=10)
+        else:
+            with ProcessPoolExecutor(2) as pool:
+                planlib.match(plan, parts, top=10, executor=pool)
         return {"seconds": time.perf_counter() - t0, "statements": n}
     with open(path, encoding="utf-8") as f:
         texts = [json.loads(line)["text"] for line in f if line.strip()]
@@ -154,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             _run([py, str(HERE / "corpus.py"), "--n", str(n), "-o", str(path)])
         row: dict[str, Any] = {}
         full = n <= args.full_upto
-        for mode in ("planlib", "cdist", "naive") if full else ():
+        for mode in ("planlib", "planlib2", "cdist", "naive") if full else ():
             _wall, rss, out = _run([py, __file__, "--worker", mode, str(path)])
             res = json.loads(out)
             row[mode] = res["statements"] / res["seconds"]
@@ -165,6 +174,11 @@ def main(argv: list[str] | None = None) -> int:
         for jobs in (1, 2) if full else (1,):
             wall, rss, _ = _run([*cmd, "--jobs", str(jobs)])
             row[f"cmd_j{jobs}"], row[f"cmd_j{jobs}_rss"] = wall, rss
+        from planlib.scale import auto_jobs
+
+        row["auto_jobs"] = auto_jobs([path])
+        if full:
+            row["cmd_auto"], row["cmd_auto_rss"] = _run(cmd)[:2]
         if full:
             wall, rss, _ = _run([py, "-c", CDIST_SCRIPT, str(path)])
             row["cdist_script"], row["cdist_script_rss"] = wall, rss
@@ -175,16 +189,27 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _report(rows: dict[int, dict[str, Any]]) -> None:
-    print("| N | planlib stmt/s (in memory) | cdist stmt/s | × cdist | naive loop stmt/s (extrapolated) | × naive "
-          "| command --jobs 1 s | cdist script s | × script | --jobs 2 s | jobs 2 ÷ jobs 1 throughput | peak RSS command MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("In memory (statements per second; × cdist, whose workers=-1 uses every core):")
+    print()
+    print("| N | planlib, 1 process | × cdist | planlib, 2 processes | × cdist | cdist | naive loop (extrapolated) | 1 process × naive |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n, r in rows.items():
-        if "planlib" not in r:
-            print(f"| {n:,} | – | – | – | – | – | {r['cmd_j1']:.1f} | – | – | – | – | {r['cmd_j1_rss']} |")
+        if "planlib" in r:
+            print(f"| {n:,} | {r['planlib']:,.0f} | {r['planlib'] / r['cdist']:.2f} | {r['planlib2']:,.0f} "
+                  f"| {r['planlib2'] / r['cdist']:.2f} | {r['cdist']:,.0f} | {r['naive']:,.0f} | {r['planlib'] / r['naive']:.1f} |")
+    print()
+    print("The whole command (seconds; × script: the cdist script's time over the command's):")
+    print()
+    print("| N | default (--jobs auto) s | × script | cdist script s | --jobs 1 s | × script | --jobs 2 s "
+          "| jobs 2 ÷ jobs 1 throughput | peak RSS --jobs 1 MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n, r in rows.items():
+        if "cdist_script" not in r:
+            print(f"| {n:,} | – | – | – | {r['cmd_j1']:.1f} | – | – | – | {r['cmd_j1_rss']} |")
             continue
-        print(f"| {n:,} | {r['planlib']:,.0f} | {r['cdist']:,.0f} | {r['planlib'] / r['cdist']:.2f} | {r['naive']:,.0f} "
-              f"| {r['planlib'] / r['naive']:.1f} | {r['cmd_j1']:.1f} | {r['cdist_script']:.1f} "
-              f"| {r['cdist_script'] / r['cmd_j1']:.2f} | {r['cmd_j2']:.1f} | {r['cmd_j1'] / r['cmd_j2']:.2f} | {r['cmd_j1_rss']} |")
+        print(f"| {n:,} | {r['cmd_auto']:.1f} (auto = {r['auto_jobs']}) | {r['cdist_script'] / r['cmd_auto']:.2f} "
+              f"| {r['cdist_script']:.1f} | {r['cmd_j1']:.1f} | {r['cdist_script'] / r['cmd_j1']:.2f} | {r['cmd_j2']:.1f} "
+              f"| {r['cmd_j1'] / r['cmd_j2']:.2f} | {r['cmd_j1_rss']} |")
     print()
     for n, r in rows.items():
         if "quality" in r:
