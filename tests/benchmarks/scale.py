@@ -2,7 +2,7 @@
 
     python tests/benchmarks/scale.py --n 10000 100000 1000000 [--workdir DIR]
 
-Needs ``pip install -e '.[bench]'`` (numpy, for cdist). For each N it writes the synthetic
+Run from a checkout with ``pip install -e .``. For each N it writes the synthetic
 corpus of tests/benchmarks/corpus.py and runs, each in a fresh subprocess whose peak RSS is
 read from os.wait4:
 
