@@ -44,8 +44,7 @@ def reference_evidence(m: Matcher, statement: Statement) -> list[Evidence]:
         for chosen in _term_spans(term, by_word):
             hit = _reference_hit(m, statement, term, words, min(chosen), max(chosen), found)
             if len(chosen) > 1:
-                cover[hit] = _Cover(tuple((statement.start + words[w].start, statement.start + words[w].end) for w in chosen),
-                                    max(chosen) - min(chosen) + 1 - len(chosen))
+                cover[hit] = _Cover.of(statement, words, chosen)
     nums = figures(statement.text) if any(
         c.kind == "figure" for pi in found for c in m.plan.provisions[pi].concepts
     ) else []

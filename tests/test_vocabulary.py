@@ -39,15 +39,7 @@ _EDITS = st.lists(st.tuples(st.sampled_from("dis"), st.integers(0, 20), st.sampl
 @given(data=st.data(), edits=_EDITS)
 def test_nearest_choice_equals_a_full_scan(vocab: Vocabulary, data: st.DataObject, edits: list[tuple[str, int, str]]) -> None:
     """A plan word with up to three random edits meets the same typo choice as a scan of all choices."""
-    word = data.draw(st.sampled_from(vocab._typo_choices))
-    for op, at, letter in edits:
-        at %= len(word) + 1
-        if op == "d" and at < len(word) and len(word) > 1:
-            word = word[:at] + word[at + 1 :]
-        elif op == "i":
-            word = word[:at] + letter + word[at:]
-        elif at < len(word):
-            word = word[:at] + letter + word[at + 1 :]
+    word = _edited(data.draw(st.sampled_from(vocab._typo_choices)), edits)
     assert _nearest(vocab, word) == _scan(vocab, word)
 
 

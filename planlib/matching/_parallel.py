@@ -12,7 +12,7 @@ import concurrent.futures as cf
 import hashlib
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, overload
+from typing import Any
 
 import attrs
 
@@ -69,26 +69,13 @@ def tally_batch(
     return tally
 
 
-class Batch(Sequence[Statement]):
+class Batch(list[Statement]):
     """Statements on their way to a worker, pickled as one tuple per field rather than as
     objects: a third of the cost each way. Unpickled statements are rebuilt without running
     the validators again (they were valid Statements when the batch was made)."""
 
-    def __init__(self, statements: Sequence[Statement]) -> None:
-        self._statements = list(statements)
-
-    def __len__(self) -> int:
-        return len(self._statements)
-
-    @overload
-    def __getitem__(self, index: int) -> Statement: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Statement]: ...
-    def __getitem__(self, index: int | slice) -> Statement | Sequence[Statement]:
-        return self._statements[index]
-
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        columns = tuple(tuple(getattr(s, name) for s in self._statements) for name in _FIELDS)
+        columns = tuple(tuple(getattr(s, name) for s in self) for name in _FIELDS)
         return _unbatch, (columns,)
 
 

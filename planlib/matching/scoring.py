@@ -52,6 +52,13 @@ class _Cover:
     words: tuple[tuple[int, int], ...]
     gaps: int
 
+    @classmethod
+    def of(cls, statement: Statement, words: Sequence[_Word], chosen: tuple[int, ...]) -> _Cover:
+        """The cover of the statement words ``chosen`` (indices into ``words``, in order)."""
+        base = statement.start
+        spans = tuple((base + words[w].start, base + words[w].end) for w in chosen)
+        return cls(spans, chosen[-1] - chosen[0] + 1 - len(chosen))
+
 
 @attrs.frozen
 class _Word:
@@ -201,11 +208,9 @@ class Matcher:
                 if not words:  # spans of the counted words, only once some term is found
                     tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
                     words = [_Word(i, *tokens[p]) for i, p in enumerate(counted)]
-                hit = self._hit(statement, term, words, (min(chosen), max(chosen)))
+                hit = self._hit(statement, term, words, (chosen[0], chosen[-1]))
                 if len(chosen) > 1:
-                    base = statement.start
-                    pieces = tuple((base + words[w].start, base + words[w].end) for w in chosen)
-                    cover[hit] = _Cover(pieces, max(chosen) - min(chosen) + 1 - len(chosen))
+                    cover[hit] = _Cover.of(statement, words, chosen)
                 found.setdefault(term.provision, {}).setdefault(term.concept, []).append(hit)
         kept = {pi: by for pi, by in found.items() if self._may_support(pi, set(by), digits)}
         return kept, cover
@@ -284,7 +289,7 @@ class Matcher:
                         TermHit(concept.name, f"{concept.value:,.0f}", statement.text[f.start : f.end],
                                 statement.start + f.start, statement.start + f.end, "figure", 0.0)
                     ]
-        matched = _claim(by_concept, self._required[pi], cover or {})
+        matched = _claim(by_concept, self._required[pi], cover)
         if any(c.required and ci not in matched for ci, c in enumerate(provision.concepts)):
             return None
         if len(matched) < provision.needed:

@@ -132,8 +132,19 @@ class Vocabulary:
         if seen is not None:
             return seen
         folded = _fold(surface)  # this cache is the one that counts; don't churn fold_word's
-        found = WordMatch(folded.key, False, 100.0, folded.key) if folded.key in self.by_key else self._typo(folded)
-        return self._remember(surface, found)
+        found = self._exact(folded)
+        return self._remember(surface, found if found is not None else self._typo(folded))
+
+    def _exact(self, folded: Folded) -> WordMatch | None:
+        return WordMatch(folded.key, False, 100.0, folded.key) if folded.key in self.by_key else None
+
+    def _typo_budget(self, folded: Folded) -> int:
+        """Edits a word not found exactly may be away from a typo choice (0: it is no typo)."""
+        word = folded.spelled
+        return typo_budget(len(word)) if word.isalpha() and self._typo_choices else 0
+
+    def _typo_match(self, word: str, choice: str) -> WordMatch:
+        return WordMatch(self._spelled[choice], True, fuzz.ratio(word, choice), choice)
 
     def _remember(self, surface: str, found: WordMatch | None) -> _Seen:
         if found is not None:
@@ -164,13 +175,10 @@ class Vocabulary:
         typos: dict[int, list[tuple[int, str]]] = {}  # budget -> (index in new, spelled form)
         for i, surface in enumerate(new):
             folded = _fold(surface)
-            if folded.key in self.by_key:
-                found[i] = WordMatch(folded.key, False, 100.0, folded.key)
-                continue
-            word = folded.spelled
-            budget = typo_budget(len(word))
-            if budget and word.isalpha() and self._typo_choices:
-                typos.setdefault(budget, []).append((i, word))
+            found[i] = self._exact(folded)
+            budget = 0 if found[i] is not None else self._typo_budget(folded)
+            if budget:
+                typos.setdefault(budget, []).append((i, folded.spelled))
         choices = self._typo_choices
         for budget, queries in sorted(typos.items()):
             distances = process.cdist([w for _i, w in queries], choices, scorer=Levenshtein.distance,
@@ -179,22 +187,18 @@ class Vocabulary:
             nearest = distances[np.arange(len(queries)), best].tolist()
             for (i, word), j, d in zip(queries, best, nearest, strict=True):
                 if d <= budget:
-                    choice = choices[j]
-                    found[i] = WordMatch(self._spelled[choice], True, fuzz.ratio(word, choice), choice)
+                    found[i] = self._typo_match(word, choices[j])
         for surface, match in zip(new, found, strict=True):
             self._remember(surface, match)
 
     def _typo(self, folded: Folded) -> WordMatch | None:
-        word = folded.spelled
-        budget = typo_budget(len(word))
-        if not budget or not word.isalpha() or not self._typo_choices:
+        budget = self._typo_budget(folded)
+        if not budget:
             return None
+        word = folded.spelled
         best = process.extractOne(word, self._choices_near(len(word), budget), scorer=Levenshtein.distance,
                                   score_cutoff=budget)
-        if best is None:
-            return None
-        choice = best[0]
-        return WordMatch(self._spelled[choice], True, fuzz.ratio(word, choice), choice)
+        return None if best is None else self._typo_match(word, best[0])
 
     def _choices_near(self, length: int, budget: int) -> list[str]:
         """The typo choices whose length is within ``budget`` of ``length``, in the same order:
