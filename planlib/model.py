@@ -243,7 +243,7 @@ class Statement:
             )
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # hits are looked up in sets and dicts while a statement is scored
 class TermHit:
     """Where one concept term was found: the surface form, its span and the fold that matched it."""
 

@@ -34,7 +34,7 @@ def reference_evidence(m: Matcher, statement: Statement) -> list[Evidence]:
         word = _Word(len(words), tok.surface, tok.start, tok.end)
         words.append(word)
         for ti, wi in vocab.by_key[w.key]:
-            hits.setdefault(ti, {}).setdefault(wi, []).append((word.index, 0))
+            hits.setdefault(ti, {}).setdefault(wi, []).append((word.place, 0))
     if not hits:
         return []
     found: dict[int, dict[int, list[TermHit]]] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple, Protocol
 
 import attrs
 from rapidfuzz import fuzz
@@ -12,7 +13,7 @@ from rapidfuzz.utils import default_process
 
 from ..model import Component, ConceptHit, Evidence, Plan, Statement, TermHit
 from ..text import _WORD, FOLDS, Figure, Token, figures, lexicon, tokens  # _WORD: the pattern tokens() splits words with
-from .vocabulary import Term, Vocabulary
+from .vocabulary import NEGATES, Term, Vocabulary, _Seen, whole_concepts
 
 __all__ = ["COMPONENTS", "KIND_FACTORS", "Matcher", "Weights"]
 
@@ -25,6 +26,8 @@ COMPONENTS = {
 """Each score component and what it measures, in words (shown in explanations and docs)."""
 
 _DIGIT = re.compile(r"\d")
+_NONE: tuple[frozenset[int], int] = (frozenset(), 0)
+_CANDIDATE_MASKS = 1 << 16  # concept masks whose candidates a matcher remembers (then it starts afresh)
 
 KIND_FACTORS = {"headline": 0.9, "heading": 0.9}
 """Share of the score a statement of this kind keeps (1.0 for kinds not listed)."""
@@ -53,19 +56,45 @@ class _Cover:
     gaps: int
 
     @classmethod
-    def of(cls, statement: Statement, words: Sequence[_Word], chosen: tuple[int, ...]) -> _Cover:
+    def of(cls, statement: Statement, words: _WordAt, chosen: tuple[int, ...]) -> _Cover:
         """The cover of the statement words ``chosen`` (indices into ``words``, in order)."""
         base = statement.start
         spans = tuple((base + words[w].start, base + words[w].end) for w in chosen)
         return cls(spans, chosen[-1] - chosen[0] + 1 - len(chosen))
 
 
-@attrs.frozen
-class _Word:
-    index: int
+class _Word(NamedTuple):
+    """One counted word of a statement: its place among the counted words, its text and span."""
+
+    place: int
     surface: str
     start: int
     end: int
+
+
+class _WordAt(Protocol):
+    """The counted words of a statement, by place (a list, or :class:`_Words`)."""
+
+    def __getitem__(self, place: int, /) -> _Word: ...
+
+
+class _Words:
+    """The counted words of a statement, each made when first asked for: most are never asked."""
+
+    __slots__ = ("_counted", "_spans", "_surfaces")
+
+    def __init__(self, text: str, surfaces: list[str], counted: list[int]) -> None:
+        self._spans = list(map(_SPAN, _WORD.finditer(text)))
+        self._surfaces = surfaces
+        self._counted = counted
+
+    def __getitem__(self, place: int, /) -> _Word:
+        position = self._counted[place]
+        start, end = self._spans[position]
+        return _Word(place, self._surfaces[position], start, end)
+
+
+_SPAN = re.Match.span
 
 
 class Matcher:
@@ -97,6 +126,8 @@ class Matcher:
         )
         self._has_figure = [any(c.kind == "figure" for c in p.concepts) for p in plan.provisions]
         bit = self.vocabulary.concept_bit
+        self._candidates_seen: dict[tuple[int, bool], tuple[frozenset[int], int]] = {}
+        self._bit_provision = [pi for pi, p in enumerate(plan.provisions) for _c in p.concepts]
         self._masks = [  # per provision, as concept masks: all, required, figures; and how many it needs
             (pi, sum(bit(pi, ci) for ci in range(len(p.concepts))), sum(bit(pi, ci) for ci in self._required[pi]),
              sum(bit(pi, ci) for ci in self._figures[pi]), p.needed)
@@ -116,19 +147,21 @@ class Matcher:
 
     def _evidence(self, statement: Statement, surfaces: list[str]) -> list[Evidence]:
         text = statement.text
-        candidates = self._candidates(text, surfaces)
-        by_number = self._by_number if self._by_number and _DIGIT.search(text) else ()
+        entries = self.vocabulary.entries(surfaces)
+        whole = whole_concepts(entries)
+        digits = _DIGIT.search(text) is not None
+        candidates, candidate_mask = self._candidates(whole, digits) if whole else _NONE
+        by_number = self._by_number if digits else ()
         if not candidates and not by_number:
             return []  # the common case, kept cheap: no provision can reach a score
-        counted, hits = self._hits(surfaces, candidates) if candidates else ([], {})
-        found, cover = self._found(statement, counted, hits) if candidates else ({}, {})
+        counted, hits = self._hits(entries, candidates, candidate_mask) if candidates else ([], {})
+        found, cover = self._found(statement, surfaces, counted, hits, digits) if candidates else ({}, {})
         for pi in by_number:  # provisions a number alone can support: its figures decide
             found.setdefault(pi, {})
         if not found:
             return []
         nums = figures(text) if any(self._has_figure[pi] for pi in found) else []
-        negates = self._lexicon.negates
-        negated = self._negated_starts(list(tokens(text))) if any(map(negates, surfaces)) else frozenset()
+        negated = self._negated_starts(list(tokens(text))) if any(map(NEGATES, entries)) else frozenset()
         out = []
         for pi in sorted(found):
             ev = self._score(pi, found[pi], statement, nums, negated, cover)
@@ -136,39 +169,54 @@ class Matcher:
                 out.append(ev)
         return _explained_away(out)
 
-    def _candidates(self, text: str, surfaces: list[str]) -> set[int]:
-        """Provisions whose concepts the words of ``text`` could meet in number and kind; a
-        necessary condition only, decided on words alone (one cached look-up per word)."""
-        present = self.vocabulary.concepts_in(surfaces)
-        if not present:
-            return set()
-        digits = _DIGIT.search(text) is not None
-        out = set()
-        for pi, concepts, required, figures_, needed in self._masks:
-            have = present & concepts
+    def _candidates(self, whole: int, digits: bool) -> tuple[frozenset[int], int]:
+        """Provisions that could reach a score, given the concepts with a term all of whose words
+        a statement holds (``whole``, a concept mask; a figure concept may still be met by a
+        number in the text), and the mask of their concepts. A necessary condition only, decided
+        on words alone: spans and windows are checked later. Remembered per mask."""
+        key = (whole, digits)
+        known = self._candidates_seen.get(key)
+        if known is not None:
+            return known
+        out = []
+        union = 0
+        bits = whole
+        provisions = set()
+        while bits:
+            low = bits & -bits
+            provisions.add(self._bit_provision[low.bit_length() - 1])
+            bits ^= low
+        for pi in sorted(provisions):
+            _pi, concepts, required, figures_, needed = self._masks[pi]
+            have = whole & concepts
             if not have:
                 continue
             if digits:
                 have |= figures_
             if have & required == required and have.bit_count() >= needed:
-                out.add(pi)
-        return out
+                out.append(pi)
+                union |= concepts
+        if len(self._candidates_seen) >= _CANDIDATE_MASKS:
+            self._candidates_seen.clear()
+        known = self._candidates_seen[key] = (frozenset(out), union)
+        return known
 
     def _hits(
-        self, surfaces: list[str], candidates: set[int]
+        self, entries: list[_Seen], candidates: frozenset[int], candidate_mask: int
     ) -> tuple[list[int], dict[int, dict[int, list[tuple[int, int]]]]]:
         """Which tokens count as words (their positions among the tokens) and, per term of a
         candidate provision, where each of its words stands among the counted words."""
-        postings = self.vocabulary.postings
         term_provision = self._term_provision
         counted: list[int] = []
         hits: dict[int, dict[int, list[tuple[int, int]]]] = {}  # term -> word index in term -> statement words
-        for position, surface in enumerate(surfaces):
-            pairs = postings(surface)
+        for position, entry in enumerate(entries):
+            pairs = entry.postings
             if pairs is None:
                 continue
             index = len(counted)
             counted.append(position)
+            if not entry.concepts & candidate_mask:
+                continue
             for ti, wi in pairs:
                 if term_provision[ti] not in candidates:
                     continue
@@ -180,34 +228,21 @@ class Matcher:
         return counted, hits
 
     def _found(
-        self, statement: Statement, counted: list[int], hits: dict[int, dict[int, list[tuple[int, int]]]]
+        self, statement: Statement, surfaces: list[str], counted: list[int],
+        hits: dict[int, dict[int, list[tuple[int, int]]]], digits: bool,
     ) -> tuple[dict[int, dict[int, list[TermHit]]], dict[TermHit, _Cover]]:
         """Term hits per provision and concept, for the provisions that could still reach a score,
         and for each hit of a longer term the spans of the words it is made of (the words between
         them, in its window, stay free for other concepts)."""
-        vocab = self.vocabulary
-        terms = vocab.terms
-        text = statement.text
-        digits = _DIGIT.search(text) is not None
-        whole: dict[int, set[int]] = {}  # provision -> concepts with a term all of whose words stand here
-        for ti, by_word in hits.items():
-            term = terms[ti]
-            if len(by_word) == len(term.words):
-                whole.setdefault(term.provision, set()).add(term.concept)
-        keep = {pi for pi, concepts in whole.items() if self._may_support(pi, concepts, digits)}
-        if not keep:
-            return {}, {}
-        words: list[_Word] = []
+        terms = self.vocabulary.terms
+        words: _Words | None = None
         cover: dict[TermHit, _Cover] = {}
         found: dict[int, dict[int, list[TermHit]]] = {}  # provision -> concept -> hits
         for ti, by_word in hits.items():
             term = terms[ti]
-            if term.provision not in keep:
-                continue
             for chosen in _term_spans(term, by_word):
-                if not words:  # spans of the counted words, only once some term is found
-                    tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
-                    words = [_Word(i, *tokens[p]) for i, p in enumerate(counted)]
+                if words is None:  # spans of the counted words, only once some term is found
+                    words = _Words(statement.text, surfaces, counted)
                 hit = self._hit(statement, term, words, (chosen[0], chosen[-1]))
                 if len(chosen) > 1:
                     cover[hit] = _Cover.of(statement, words, chosen)
@@ -215,17 +250,18 @@ class Matcher:
         kept = {pi: by for pi, by in found.items() if self._may_support(pi, set(by), digits)}
         return kept, cover
 
-    def _hit(self, statement: Statement, term: Term, words: list[_Word], span: tuple[int, int]) -> TermHit:
+    def _hit(self, statement: Statement, term: Term, words: _WordAt, span: tuple[int, int]) -> TermHit:
         """The hit of ``term`` on the statement words ``span`` (first, last), with its fold."""
         vocab = self.vocabulary
         text = statement.text
         first, last = span
-        start, end = words[first].start, words[last].end
+        head = words[first]
+        start, end = head.start, (head if last == first else words[last]).end
         surface = text[start:end]
         if len(term.words) == 1:
-            m = vocab.lookup(words[first].surface)
+            m = vocab.lookup(head.surface)
             assert m is not None
-            fold = vocab.fold_of(term, 0, words[first].surface, m)
+            fold = vocab.fold_of(term, 0, head.surface, m)
             sim = m.similarity
         else:
             fold = "gazetteer" if term.via else _multi_fold(vocab, term, words, first, last)
@@ -356,10 +392,11 @@ def _term_span(term: Term, by_word: dict[int, list[tuple[int, int]]]) -> tuple[i
     return best
 
 
-def _multi_fold(vocab: Vocabulary, term: Term, words: list[_Word], first: int, last: int) -> str:
+def _multi_fold(vocab: Vocabulary, term: Term, words: _WordAt, first: int, last: int) -> str:
     order = ("exact", "case", "transliteration", "spelling", "inflection", "typo")
     loosest = "exact"
-    for w in words[first : last + 1]:
+    for place in range(first, last + 1):
+        w = words[place]
         m = vocab.lookup(w.surface)
         if m is None:
             continue
@@ -376,6 +413,25 @@ def _hit_order(h: TermHit) -> tuple[int, int, int, str]:
     return (h.start, h.end, FOLDS.index(h.fold), h.term)
 
 
+def _contested(by_concept: dict[int, list[TermHit]]) -> bool:
+    """Whether hits of two concepts may share words. When not (the common case: overlaps are
+    a concept's own terms on the same words), no concept's choice bears on another's."""
+    every = sorted((h.start, h.end, ci) for ci, hits in by_concept.items() for h in hits)
+    reach, owner = -1, -1  # the end of the run of overlapping spans so far, and its concept
+    for start, end, ci in every:
+        if start < reach:
+            if ci != owner:
+                return True
+            reach = max(reach, end)
+        else:
+            reach, owner = end, ci
+    return False
+
+
+def _place_of(h: TermHit) -> tuple[int, int, str]:
+    return (h.start, h.end, h.term)
+
+
 def _claim(
     by_concept: dict[int, list[TermHit]], required: frozenset[int] = frozenset(),
     cover: Mapping[TermHit, _Cover] | None = None,
@@ -390,6 +446,7 @@ def _claim(
     counts for one and the other concept keeps its own words.
     """
     order = sorted(by_concept, key=lambda c: (c not in required, len(by_concept[c]), c))
+    contested = _contested(by_concept)
     pieces = cover or {}
     used: list[tuple[int, int]] = []
     out: dict[int, tuple[TermHit, ...]] = {}
@@ -403,11 +460,26 @@ def _claim(
         return 0 if c is None else c.gaps
 
     def meet(a: TermHit, b: TermHit) -> bool:
+        if a.end <= b.start or b.end <= a.start:
+            return False  # a hit's words lie within its span
         return any(s < e2 and s2 < e for s, e in words(a) for s2, e2 in words(b))
 
     def free(h: TermHit) -> bool:
         return all(e <= s2 or s >= e2 for s, e in words(h) for s2, e2 in used)
 
+    if not contested:  # each concept chooses among its own hits alone
+        for ci in order:
+            hits = by_concept[ci]
+            if len(hits) < 2:
+                if hits:
+                    out[ci] = (hits[0],)
+                continue
+            own: list[TermHit] = []
+            for h in sorted(hits, key=lambda h: (gaps(h), -(h.end - h.start), h.start, FOLDS.index(h.fold), h.term)):
+                if not any(meet(h, o) for o in own):
+                    own.append(h)
+            out[ci] = tuple(sorted(own, key=_place_of))
+        return out
     for n, ci in enumerate(order):
         later = [h for cj in order[n + 1 :] for h in by_concept[cj]]
         candidates = sorted(
@@ -415,12 +487,12 @@ def _claim(
             key=lambda h: (sum(1 for o in later if meet(o, h)), gaps(h), -(h.end - h.start),
                            h.start, FOLDS.index(h.fold), h.term),
         )
-        own: list[TermHit] = []
+        own = []
         for h in candidates:
             if not any(meet(h, o) for o in own) and (not own or not any(meet(o, h) for o in later)):
                 own.append(h)
         if own:
-            out[ci] = tuple(sorted(own, key=lambda h: (h.start, h.end, h.term)))
+            out[ci] = tuple(sorted(own, key=_place_of))
             used.extend(w for h in own for w in words(h))
     return out
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections.abc import Iterable, Sequence
 from typing import cast
 
@@ -21,7 +22,7 @@ from ..model import Concept, Plan, Provision
 from ..places import Gazetteer, load_gazetteer
 from ..text import Folded, fold_label, fold_word, lexicon, tokens
 
-__all__ = ["CACHE_WORDS", "PRIME_AT_LEAST", "Term", "Vocabulary", "WordMatch", "typo_budget"]
+__all__ = ["CACHE_WORDS", "PRIME_AT_LEAST", "Term", "Vocabulary", "WordMatch", "typo_budget", "whole_concepts"]
 
 PRIME_AT_LEAST = 32
 """Fewest new words :meth:`Vocabulary.prime` looks up together (fewer go one at a time)."""
@@ -85,6 +86,20 @@ class Vocabulary:
         for ti, term in enumerate(self.terms):
             for wi, word in enumerate(term.words):
                 self.by_key.setdefault(word.key, []).append((ti, wi))
+        self.concept_base = list(itertools.accumulate((len(p.concepts) for p in plan.provisions), initial=0))
+        """Where each provision's concepts start among the bits of a concept mask."""
+        self._solid: dict[str, int] = {}  # key -> concepts a term made of that key alone gives
+        tails: dict[str, dict[tuple[int, frozenset[str]], None]] = {}
+        for term in self.terms:
+            bit = self.concept_bit(term.provision, term.concept)
+            keys = {w.key for w in term.words}
+            if len(keys) == 1:
+                (key,) = keys
+                self._solid[key] = self._solid.get(key, 0) | bit
+            else:  # a longer term is tested at its rarest key: are its other keys there too?
+                anchor = min(keys, key=lambda k: (len(self.by_key[k]), k))
+                tails.setdefault(anchor, {})[(bit, frozenset(keys - {anchor}))] = None
+        self._tails = {key: tuple(found) for key, found in tails.items()}
         self._spelled: dict[str, str] = {}
         for term in self.terms:
             for word in term.words:
@@ -93,11 +108,9 @@ class Vocabulary:
         self._typo_choices = sorted(self._spelled)
         self._near: dict[int, list[str]] = {}
         self._words: dict[str, _Seen] = {}  # corpus word -> what it is to this vocabulary
-        self._concepts: dict[str, int] = {}  # the same, for the matcher's first test only
         self._stop = lex.stopwords
+        self._negates = lex.negates
         self.weights = self._weights(plan.provisions)
-        self.concept_base = list(itertools.accumulate((len(p.concepts) for p in plan.provisions), initial=0))
-        """Where each provision's concepts start among the bits of a concept mask."""
 
     def _weights(self, provisions: Sequence[Provision]) -> dict[tuple[int, int], float]:
         """Rarity weight of each concept: 1 + ln(N / df), df the provisions sharing its words."""
@@ -152,14 +165,17 @@ class Vocabulary:
             concepts = 0
             for ti, _wi in postings:
                 concepts |= self.concept_bit(self.terms[ti].provision, self.terms[ti].concept)
-            seen = _Seen(found, postings, concepts)
+            seen = _Seen(found, postings, concepts, self._solid.get(found.key, 0), self._tails.get(found.key, ()),
+                         self._negates(surface))
         else:
-            seen = _STOP if surface.casefold() in self._stop else _NOTHING
+            stop = surface.casefold() in self._stop
+            if self._negates(surface):
+                seen = _STOP_NEGATOR if stop else _NEGATOR
+            else:
+                seen = _STOP if stop else _NOTHING
         if len(self._words) >= CACHE_WORDS:
             self._words.clear()
-            self._concepts.clear()
         self._words[surface] = seen
-        self._concepts[surface] = seen.concepts
         return seen
 
     def prime(self, surfaces: Iterable[str]) -> None:
@@ -225,35 +241,70 @@ class Vocabulary:
         """The concepts with a term that holds this corpus word, as a mask of
         :meth:`concept_bit` bits (0 for a word of no term). Lets the matcher drop a statement
         before finding spans."""
-        found = self._concepts.get(surface)
-        return found if found is not None else self._seen(surface).concepts
+        return self._seen(surface).concepts
 
-    def concepts_in(self, surfaces: list[str]) -> int:
-        """The union of :meth:`concepts_of` over a statement's words, looked up in one pass."""
-        got = list(map(self._concepts.get, surfaces))
+    def entries(self, surfaces: list[str]) -> list[_Seen]:
+        """What each of a statement's words is to this vocabulary (its postings and concept
+        masks), in order: one dict look-up per word already seen. The matcher's hot path."""
+        got = list(map(self._words.get, surfaces))
         if None in got:
-            got = [self.concepts_of(s) if c is None else c for s, c in zip(surfaces, got, strict=True)]
-        mask = 0
-        for bits in cast("list[int]", got):
-            mask |= bits
-        return mask
+            got = [self._seen(s) if e is None else e for s, e in zip(surfaces, got, strict=True)]
+        return cast("list[_Seen]", got)
+
+    def whole_concepts(self, surfaces: list[str]) -> int:
+        """The concepts with a term every word of which stands among ``surfaces`` (anywhere,
+        in any order), as a mask of :meth:`concept_bit` bits: what a statement of these words
+        could show at most. Lets the matcher drop a statement before finding spans."""
+        return whole_concepts(self.entries(surfaces))
 
 
 class _Seen:
     """What one corpus word is to a vocabulary, worked out once: its match, its postings and
     the concepts they belong to (see :meth:`Vocabulary.postings`, :meth:`Vocabulary.concepts_of`)."""
 
-    __slots__ = ("concepts", "match", "postings")
+    __slots__ = ("concepts", "key", "match", "negates", "postings", "solid", "tails")
 
     def __init__(self, match: WordMatch | None, postings: tuple[tuple[int, int], ...] | None,
-                 concepts: int) -> None:
+                 concepts: int, solid: int = 0, tails: tuple[tuple[int, frozenset[str]], ...] = (),
+                 negates: bool = False) -> None:
         self.match = match
+        self.key = None if match is None else match.key
         self.postings = postings
-        self.concepts = concepts
+        self.concepts = concepts  # every concept with a term that holds this word
+        self.solid = solid  # the concepts of terms this word makes up alone
+        self.tails = tails  # (concept bit, the other keys) of the longer terms tested at this word
+        self.negates = negates  # whether the word negates what follows it (the lexicon's negators)
 
 
 _NOTHING = _Seen(None, (), 0)  # a word that counts but meets no term
 _STOP = _Seen(None, None, 0)  # a stop word that meets no term: not counted
+_NEGATOR = _Seen(None, (), 0, negates=True)  # the same two, for words that negate
+_STOP_NEGATOR = _Seen(None, None, 0, negates=True)
+
+
+def whole_concepts(entries: list[_Seen]) -> int:
+    """:meth:`Vocabulary.whole_concepts` of the words whose entries these are."""
+    words = list(filter(_MEETS_A_TERM, entries))  # most words meet no term: skip them without a loop
+    if not words:
+        return 0
+    mask = 0
+    for entry in words:
+        mask |= entry.solid
+    keys: set[str] | None = None
+    for entry in words:
+        if entry.tails:
+            if keys is None:
+                keys = set(map(_KEY, words))
+            for bit, others in entry.tails:
+                if not mask & bit and others <= keys:
+                    mask |= bit
+    return mask
+
+
+_MEETS_A_TERM = operator.attrgetter("concepts")
+NEGATES = operator.attrgetter("negates")
+"""Whether a word's entry (:meth:`Vocabulary.entries`) negates what follows it."""
+_KEY = operator.attrgetter("key")
 _fold = fold_word.__wrapped__
 
 
