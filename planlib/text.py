@@ -30,7 +30,7 @@ __all__ = [
 FOLDS = ("exact", "case", "transliteration", "spelling", "inflection", "typo", "gazetteer", "figure")
 """How a surface form met a term, from the strictest fold to the loosest."""
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_WORD = re.compile(r"[^\W_]++(?:['’][^\W_]++)*+")  # possessive: the same words, found without backtracking
 _SPACE = re.compile(r"\s+")
 _PUNCT = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-", "\u00a0": " "})
 

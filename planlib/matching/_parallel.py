@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import hashlib
+import itertools
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import attrs
 
-from ..model import Plan, Statement
+from ..model import Plan, Statement, trusted_statement
 from ..places import Gazetteer
 from ..results import Tally
 from .scoring import Matcher
@@ -83,14 +84,7 @@ _FIELDS = tuple(f.name for f in attrs.fields(Statement))
 
 
 def _unbatch(columns: tuple[tuple[Any, ...], ...]) -> Batch:
-    new, put = object.__new__, object.__setattr__
-    out = []
-    for values in zip(*columns, strict=True):
-        s = new(Statement)
-        for name, value in zip(_FIELDS, values, strict=True):
-            put(s, name, value)
-        out.append(s)
-    return Batch(out)
+    return Batch(itertools.starmap(trusted_statement, zip(*columns, strict=True)))
 
 
 def run(

@@ -13,7 +13,7 @@ import attrs
 
 from .. import _data
 from ..errors import SourceError, SourceFormatError
-from ..model import Source, Statement
+from ..model import Source, Statement, trusted_statement
 from ..people import Registry, load_people
 from .attribution import attribute
 from .cues import Cues, load_cues
@@ -191,62 +191,72 @@ def iter_jsonl(real: Path, shown: str) -> Iterator[tuple[str, Statement, str | N
     """(document id, statement, title) for each record of a JSONL file, read lazily."""
     offsets: dict[str, int] = {}
     counts: dict[str, int] = {}
-    default_doc = shown
     try:
         handle = real.open("rb")
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror or exc}", where=shown) from None
+    loads = json.loads
     with handle:
         for number, raw in enumerate(handle, 1):
-            where = f"{shown}:{number}"
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if b"\x00" in raw:
-                raise SourceError("looks binary (NUL bytes), not JSONL", where=where)
+                raise SourceError("looks binary (NUL bytes), not JSONL", where=f"{shown}:{number}")
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise SourceFormatError(f"not valid UTF-8 at byte {exc.start} of the line", where=where) from None
+                raise SourceFormatError(
+                    f"not valid UTF-8 at byte {exc.start} of the line", where=f"{shown}:{number}"
+                ) from None
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
+                record = loads(line)
             except json.JSONDecodeError as exc:
                 raise SourceFormatError(
-                    f"not valid JSON ({exc.msg} at column {exc.colno})", where=where,
+                    f"not valid JSON ({exc.msg} at column {exc.colno})", where=f"{shown}:{number}",
                     hint='each line must be one object like {"text": "..."}',
                 ) from None
-            yield _record(record, where, default_doc, offsets, counts)
+            yield _record(record, shown, number, offsets, counts)
+
+
+_OPTIONAL_STRINGS = ("source", "speaker", "outlet", "date", "cited", "title")
+_KINDS = frozenset(("record", "sentence", "turn", "headline", "heading", "bullet"))
 
 
 def _record(
-    record: object, where: str, default_doc: str, offsets: dict[str, int], counts: dict[str, int]
+    record: object, shown: str, number: int, offsets: dict[str, int], counts: dict[str, int]
 ) -> tuple[str, Statement, str | None]:
+    """One record as a statement, checked field by field (``shown``:``number`` names it in errors).
+    The checks here are the Statement's own, so it is built without running them twice."""
     if not isinstance(record, dict):
-        raise SourceFormatError("a record must be a JSON object", where=where, hint='like {"text": "..."}')
-    unknown = sorted(set(record) - _JSONL_KEYS)
-    if unknown:
-        raise SourceFormatError(f"unknown field {unknown[0]!r}", where=where, hint=f"fields: {', '.join(sorted(_JSONL_KEYS))}")
-    text = record.get("text")
+        raise SourceFormatError("a record must be a JSON object", where=f"{shown}:{number}", hint='like {"text": "..."}')
+    if not record.keys() <= _JSONL_KEYS:
+        unknown = sorted(record.keys() - _JSONL_KEYS)
+        raise SourceFormatError(f"unknown field {unknown[0]!r}", where=f"{shown}:{number}",
+                                hint=f"fields: {', '.join(sorted(_JSONL_KEYS))}")
+    get = record.get
+    text = get("text")
     if not isinstance(text, str) or not text.strip():
-        raise SourceFormatError("field 'text' must be a non-empty string", where=where)
-    for key in ("source", "speaker", "outlet", "date", "cited", "title"):
-        if key in record and record[key] is not None and not isinstance(record[key], str):
-            raise SourceFormatError(f"field {key!r} must be a string", where=where)
-    kind = record.get("kind", "record")
-    if kind not in ("record", "sentence", "turn", "headline", "heading", "bullet"):
-        raise SourceFormatError(f"field 'kind' cannot be {kind!r}", where=where)
-    doc = sys.intern(record.get("source") or default_doc)  # one string per document, however many records
+        raise SourceFormatError("field 'text' must be a non-empty string", where=f"{shown}:{number}")
+    if len(record) > 1:
+        for key in _OPTIONAL_STRINGS:
+            value = get(key)
+            if value is not None and not isinstance(value, str):
+                raise SourceFormatError(f"field {key!r} must be a string", where=f"{shown}:{number}")
+    kind = get("kind", "record")
+    if kind not in _KINDS:
+        raise SourceFormatError(f"field 'kind' cannot be {kind!r}", where=f"{shown}:{number}")
+    doc = sys.intern(get("source") or shown)  # one string per document, however many records
     start = offsets.get(doc, 0)
-    counts[doc] = counts.get(doc, 0) + 1
+    count = counts[doc] = counts.get(doc, 0) + 1
     offsets[doc] = start + len(text) + 1
-    statement = Statement(
-        id=f"{doc}#{counts[doc]}", source=doc, path=where.rsplit(":", 1)[0], start=start, end=start + len(text),
-        text=text, kind=kind, speaker=record.get("speaker"), outlet=record.get("outlet"),
-        cited=record.get("cited"), cue="jsonl field" if record.get("speaker") or record.get("outlet") else None,
-        date=record.get("date"),
+    speaker, outlet = get("speaker"), get("outlet")
+    statement = trusted_statement(
+        f"{doc}#{count}", doc, shown, start, start + len(text), text, kind, speaker, outlet,
+        get("cited"), "jsonl field" if speaker or outlet else None, None, get("date"),
     )
-    return doc, statement, record.get("title")
+    return doc, statement, get("title")
 
 
 PART_STATEMENTS = 512
