@@ -83,6 +83,16 @@ class Lexicon:
     multipliers: dict[str, float] = attrs.field(factory=dict, eq=False)
     negators: frozenset[str] = frozenset()
     negation_window: int = 3
+    _any_rule: re.Pattern[str] | None = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # One pattern that matches wherever some rule's pattern does: most words meet no rule,
+        # and one failed match costs less than trying each rule. None if it cannot be built.
+        try:
+            joined = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in self.rules)) if self.rules else None
+        except re.error:  # e.g. two rules naming the same group
+            joined = None
+        object.__setattr__(self, "_any_rule", joined)
 
     @classmethod
     def from_toml(cls, table: dict[str, object], where: str) -> Lexicon:
@@ -128,6 +138,8 @@ class Lexicon:
 
     def respell(self, word: str) -> str:
         """The word after the first spelling rule that applies (unchanged if none)."""
+        if self._any_rule is not None and self._any_rule.fullmatch(word) is None:
+            return word
         for rule in self.rules:
             out = rule.apply(word)
             if out is not None:

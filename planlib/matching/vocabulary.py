@@ -181,22 +181,25 @@ class Vocabulary:
     def prime(self, surfaces: Iterable[str]) -> None:
         """Look up, in one go, every word of ``surfaces`` not seen yet: the answers :meth:`lookup`
         would give one at a time, with the typo search for all of them done by one
-        ``rapidfuzz.process.cdist`` per typo budget (vectorised, where one word at a time pays a
-        Python call per word). The matcher primes each batch of statements before matching it."""
+        ``rapidfuzz.process.cdist`` per word length, against the choices near that length only
+        (vectorised, where one word at a time pays a Python call per word). The matcher primes
+        each batch of statements before matching it."""
         words = self._words
         new = [w for w in dict.fromkeys(surfaces) if w not in words]
         if len(new) < PRIME_AT_LEAST:
             return  # a few new words: one at a time costs less than setting up the matrix
         found: list[WordMatch | None] = [None] * len(new)
-        typos: dict[int, list[tuple[int, str]]] = {}  # budget -> (index in new, spelled form)
+        typos: dict[tuple[int, int], list[tuple[int, str]]] = {}  # (length, budget) -> (index in new, spelled)
         for i, surface in enumerate(new):
             folded = _fold(surface)
             found[i] = self._exact(folded)
             budget = 0 if found[i] is not None else self._typo_budget(folded)
             if budget:
-                typos.setdefault(budget, []).append((i, folded.spelled))
-        choices = self._typo_choices
-        for budget, queries in sorted(typos.items()):
+                typos.setdefault((len(folded.spelled), budget), []).append((i, folded.spelled))
+        for (length, budget), queries in sorted(typos.items()):
+            choices = self._choices_near(length, budget)  # no choice of another length is near enough
+            if not choices:
+                continue
             distances = process.cdist([w for _i, w in queries], choices, scorer=Levenshtein.distance,
                                       score_cutoff=budget, dtype=np.int8, workers=1)
             best = distances.argmin(axis=1).tolist()  # the first nearest, in sorted order, as the scan finds it
