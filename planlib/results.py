@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -10,7 +10,7 @@ from attrs import field
 
 from .model import Evidence, Plan, Provision
 
-__all__ = ["ProvisionRow", "ProvisionTable", "Tally"]
+__all__ = ["ProvisionRow", "ProvisionTable", "SortKey", "Tally"]
 
 
 def _freeze(settings: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[str, Any], ...]:
@@ -209,10 +209,26 @@ class Tally:
         items.sort(key=_sort_key)
         return items[: self.top] if self.top is not None else items
 
-    def trim(self) -> None:
-        """Keep only the ``top`` best evidence per provision (what a merge could still use)."""
+    def trim(self, bars: Sequence[SortKey | None] | None = None) -> None:
+        """Keep only the ``top`` best evidence per provision (what a merge could still use) and,
+        given the :meth:`bars` of the tally this one will merge into, only what beats them."""
         if self.top is not None:
             self.evidence = [self._best(kept) for kept in self.evidence]
+        if bars is not None:
+            self.evidence = [
+                kept if bar is None else [ev for ev in kept if ev.sort_key < bar]
+                for kept, bar in zip(self.evidence, bars, strict=True)
+            ]
+
+    def bars(self) -> tuple[SortKey | None, ...]:
+        """Per provision, the sort key evidence must beat to still make this tally's ``top``
+        (``None`` while there is room). Merging only adds evidence, so a bar only ever rises:
+        evidence that does not beat it now never makes the table."""
+        top = self.top
+        return tuple(
+            None if top is None or len(kept) < top else self._best(kept)[top - 1].sort_key
+            for kept in self.evidence
+        )
 
     def merge(self, other: Tally) -> Tally:
         """Add another tally of a disjoint part into this one (in place) and return this one."""
@@ -240,5 +256,9 @@ class Tally:
         return ProvisionTable(plan, self.settings, _sorted_infos(self.sources.values()), rows, self.statements)
 
 
-def _sort_key(ev: Evidence) -> tuple[float, str, int, int, str]:
+SortKey = tuple[float, str, int, int, str]
+"""The ranking key of a piece of evidence (:attr:`~planlib.model.Evidence.sort_key`)."""
+
+
+def _sort_key(ev: Evidence) -> SortKey:
     return ev.sort_key

@@ -56,6 +56,61 @@ def test_any_split_and_merge_order_gives_the_whole_table(plan, scored, seed: int
     assert tables[0].to_json() == whole.to_json()
 
 
+def _cut(rng: random.Random, items: list, parts: int) -> list[list]:  # type: ignore[type-arg]
+    order = items[:]
+    rng.shuffle(order)
+    cuts = sorted(rng.sample(range(1, len(order)), parts - 1))
+    return [order[a:b] for a, b in zip([0, *cuts], [*cuts, len(order)], strict=True)]
+
+
+def _driven(plan, settings, infos, pieces, lag: int) -> tuple[Tally, int]:  # type: ignore[no-untyped-def]
+    """Merge the pieces' tallies as the parallel driver does: each cut to the driver's bars as
+    they stood ``lag`` pieces before (batches in flight); also how much evidence the bars dropped."""
+    driver = Tally(plan, settings)
+    used = {s.source for piece in pieces for s, _f in piece}
+    for info in infos:
+        if info["id"] in used:
+            driver.add_source(info)
+    history = [driver.bars()]
+    dropped = 0
+    for piece in pieces:
+        part = Tally(plan, settings)
+        for _s, found in piece:
+            for e in found:
+                if e.score >= settings["min_score"]:
+                    part.add(e)
+        part.statements = len(piece)
+        part.trim()
+        before = sum(map(len, part.evidence))
+        part.trim(history[max(0, len(history) - 1 - lag)])
+        dropped += before - sum(map(len, part.evidence))
+        driver.merge(part)
+        history.append(driver.bars())
+    return driver, dropped
+
+
+@given(seed=st.integers(0, 2**32 - 1), parts=st.integers(2, 9), lag=st.integers(0, 3),
+       which=st.sampled_from(range(len(SETTINGS))))
+def test_parts_cut_at_the_drivers_bars_merge_into_the_whole_table(  # type: ignore[no-untyped-def]
+    plan, scored, seed: int, parts: int, lag: int, which: int
+) -> None:
+    """A worker's tally cut to the bars the driver's tally had when the batch was sent, however
+    many batches were in flight, still merges into exactly the whole table."""
+    infos, items = scored
+    settings = SETTINGS[which]
+    driver, _dropped = _driven(plan, settings, infos, _cut(random.Random(seed), items, parts), lag)
+    assert driver.table(plan).to_json() == _table(plan, settings, infos, items).to_json()
+
+
+def test_the_drivers_bars_drop_evidence_that_cannot_make_the_table(plan, scored) -> None:  # type: ignore[no-untyped-def]
+    """The bars do cut: with a short top, later parts send back less than their own top."""
+    infos, items = scored
+    settings = SETTINGS[0]
+    _driver, dropped = _driven(plan, settings, infos, _cut(random.Random(7), items, 8), 0)
+    assert dropped > 0
+    assert Tally(plan, {"min_score": 0.0, "top": None, "include_all": False}).bars() == (None,) * len(plan.provisions)
+
+
 def test_ties_on_score_are_cut_by_statement_position(plan) -> None:  # type: ignore[no-untyped-def]
     """Of evidence with equal scores, top keeps the earliest by source then start, whichever part held it."""
     src = planlib.read_text(

@@ -48,7 +48,7 @@ def reference_evidence(m: Matcher, statement: Statement) -> list[Evidence]:
     nums = figures(statement.text) if any(
         c.kind == "figure" for pi in found for c in m.plan.provisions[pi].concepts
     ) else []
-    negated = m._negated_starts(raw)
+    negated = m._negated_starts([m._lexicon.negates(t.surface) for t in raw], [t.start for t in raw])
     out = []
     for pi in sorted(found):
         ev = m._score(pi, found[pi], statement, nums, negated, cover)

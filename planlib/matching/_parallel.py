@@ -19,7 +19,7 @@ import attrs
 
 from ..model import Plan, Statement, trusted_statement
 from ..places import Gazetteer
-from ..results import Tally
+from ..results import SortKey, Tally
 from .scoring import Matcher
 from .vocabulary import Vocabulary
 
@@ -54,10 +54,12 @@ def _matcher(key: str, blob: bytes) -> Matcher:
 
 
 def tally_batch(
-    key: str, blob: bytes, settings: dict[str, Any], statements: Sequence[Statement]
+    key: str, blob: bytes, settings: dict[str, Any], statements: Sequence[Statement],
+    bars: Sequence[SortKey | None] | None = None,
 ) -> Tally:
     """Match one batch (on a worker) and tally its evidence; statements are counted, sources are not.
-    The tally goes back holding only the evidence that can still make the table (its ``top``)."""
+    The tally goes back holding only the evidence that can still make the table: its ``top``,
+    and of those only what beats ``bars`` (the driver's :meth:`Tally.bars` when it sent the batch)."""
     m = _matcher(key, blob)
     min_score = settings["min_score"]
     tally = Tally(m.plan, settings)
@@ -66,7 +68,7 @@ def tally_batch(
             if ev.score >= min_score:
                 tally.add(ev)
     tally.statements = len(statements)
-    tally.trim()
+    tally.trim(bars)
     return tally
 
 
@@ -112,7 +114,7 @@ def run(
 
     try:
         for batch in batches:
-            pending.add(executor.submit(tally_batch, key, blob, settings, batch))
+            pending.add(executor.submit(tally_batch, key, blob, settings, batch, tally.bars()))
             if len(pending) >= in_flight:
                 done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
                 collect(done)

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from ..model import Component, ConceptHit, Evidence, Plan, Statement, TermHit
-from ..text import _WORD, FOLDS, Figure, Token, figures, lexicon, tokens  # _WORD: the pattern tokens() splits words with
+from ..text import _WORD, FOLDS, Figure, figures, lexicon, tokens  # _WORD: the pattern tokens() splits words with
 from .vocabulary import NEGATES, Term, Vocabulary, _Seen, whole_concepts
 
 __all__ = ["COMPONENTS", "KIND_FACTORS", "Matcher", "Weights"]
@@ -161,7 +161,9 @@ class Matcher:
         if not found:
             return []
         nums = figures(text) if any(self._has_figure[pi] for pi in found) else []
-        negated = self._negated_starts(list(tokens(text))) if any(map(NEGATES, entries)) else frozenset()
+        negated: frozenset[int] = frozenset()
+        if any(flags := list(map(NEGATES, entries))):
+            negated = self._negated_starts(flags, [start for start, _end in map(_SPAN, _WORD.finditer(text))])
         out = []
         for pi in sorted(found):
             ev = self._score(pi, found[pi], statement, nums, negated, cover)
@@ -278,16 +280,17 @@ class Matcher:
         possible = concepts | self._figures[pi] if digits else concepts
         return self._required[pi] <= possible and len(possible) >= self.plan.provisions[pi].needed
 
-    def _negated_starts(self, raw: list[Token]) -> frozenset[int]:
-        """Local start offsets of words standing within the negation window after a negator."""
-        lex = self._lexicon
+    def _negated_starts(self, negates: Sequence[bool], starts: Sequence[int]) -> frozenset[int]:
+        """Local start offsets of words standing within the negation window after a negator,
+        given for each word of the statement whether it negates and where it starts."""
+        window = self._lexicon.negation_window
         out: set[int] = set()
         last_neg = -(10**9)
-        for i, tok in enumerate(raw):
-            if lex.negates(tok.surface):
+        for i, (negator, start) in enumerate(zip(negates, starts, strict=True)):
+            if negator:
                 last_neg = i
-            elif i - last_neg <= lex.negation_window:
-                out.add(tok.start)
+            elif i - last_neg <= window:
+                out.add(start)
         return frozenset(out)
 
     def _score(
