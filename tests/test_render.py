@@ -362,11 +362,49 @@ def test_cli_output_is_byte_identical_on_repeat(tmp_path: Path) -> None:
 @pytest.mark.parametrize("fmt", ["md", "csv", "json", "html"])
 @pytest.mark.parametrize("layout", ["provision", "source", "coverage"])
 def test_pieces_join_to_exactly_the_rendered_text(hostile: planlib.ProvisionTable, fmt: str, layout: str) -> None:
-    """What the command writes piece by piece is byte for byte the text render() gives; JSON comes
-    in many pieces, so a big table is never held as one string."""
+    """What the command writes piece by piece is byte for byte the text render() gives."""
     from planlib.render import render, render_pieces
 
     pieces = list(render_pieces(hostile, fmt, layout))
     assert "".join(pieces) == render(hostile, fmt, layout)
-    if fmt == "json":
-        assert len(pieces) > 10
+
+
+def test_a_long_json_list_is_written_item_by_item() -> None:
+    """A big table is never held as one string: a long list (like a million sources' listings)
+    comes out in pieces of at most one item each."""
+    from planlib.render.json import iter_dumps
+
+    record = {"id": "article-0000001", "path": "corpus.jsonl", "kind": "jsonl", "title": None}
+    pieces = list(iter_dumps({"sources": [record] * 5000, "n": 1}))
+    one = len(json.dumps(record, ensure_ascii=False, indent=2)) + 200
+    assert len(pieces) > 5000
+    assert max(map(len, pieces)) < one
+
+
+_JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+_JSON_VALUES = st.recursive(
+    _JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=40) | st.tuples(inner, inner)
+    | st.dictionaries(st.text() | st.integers() | st.floats() | st.booleans() | st.none(), inner, max_size=40),
+    max_leaves=200,
+)
+
+
+@given(_JSON_VALUES)
+def test_json_pieces_are_exactly_what_json_dumps_writes(data: object) -> None:
+    """planlib's piecewise JSON writer gives byte for byte the standard library's indented text,
+    for any JSON-able value: unicode, NaN and infinities, non-string keys, long and nested lists."""
+    from planlib.render.json import iter_dumps
+
+    assert "".join(iter_dumps(data)) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_json_writer_refuses_what_json_refuses() -> None:
+    """A value JSON cannot hold is a TypeError, as from json.dumps."""
+    from planlib.render.json import iter_dumps
+
+    for bad in ({"a": {1, 2}}, [object()], {(1, 2): "tuple key"}):
+        with pytest.raises(TypeError):
+            json.dumps(bad)
+        with pytest.raises(TypeError):
+            "".join(iter_dumps(bad))

@@ -69,13 +69,117 @@ def dumps(data: Any) -> str:
 
 
 def iter_dumps(data: Any) -> Iterator[str]:
-    """:func:`dumps` in pieces, to write as they come: the same text, without holding it (or
-    the million small strings it is joined from) whole."""
-    yield from _ENCODER.iterencode(data)
+    """:func:`dumps` in pieces, to write as they come: the same text, without holding it whole.
+
+    The standard library's encoder runs in pure Python whenever it indents, one generator per
+    level for every token; this one builds each small value in one list and walks only long
+    lists and dicts piece by piece. A test checks it against :func:`json.dumps` on generated data.
+    """
+    yield from _pieces(data, 0)
     yield "\n"
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, indent=2)
+_PIECE = 512  # values of at most this many parts are written in one piece; bigger ones part by part
+_quote = json.encoder.encode_basestring  # the C function json itself uses for ensure_ascii=False
+
+
+def _pieces(o: Any, level: int) -> Iterator[str]:
+    if not isinstance(o, (dict, list, tuple)) or _room(o, _PIECE) >= 0:
+        out: list[str] = []
+        _encode(o, level, out)
+        yield "".join(out)
+        return
+    inner = "\n" + "  " * (level + 1)
+    if isinstance(o, dict):
+        yield "{"
+        for i, (key, value) in enumerate(o.items()):
+            yield f"{',' if i else ''}{inner}{_quote(_key(key))}: "
+            yield from _pieces(value, level + 1)
+        yield "\n" + "  " * level + "}"
+    else:
+        yield "["
+        for i, value in enumerate(o):
+            yield "," + inner if i else inner
+            yield from _pieces(value, level + 1)
+        yield "\n" + "  " * level + "]"
+
+
+def _room(o: Any, room: int) -> int:
+    """``room`` less the parts of ``o`` (values, items), counted only until it runs out (< 0)."""
+    room -= 1
+    if isinstance(o, dict):
+        o = o.values()
+    elif not isinstance(o, (list, tuple)):
+        return room
+    for value in o:
+        room = _room(value, room)
+        if room < 0:
+            break
+    return room
+
+
+def _encode(o: Any, level: int, out: list[str]) -> None:
+    """Append the JSON of ``o`` at indent ``level`` to ``out``, exactly as json.dumps(indent=2) writes it."""
+    if isinstance(o, str):
+        out.append(_quote(o))
+    elif o is None:
+        out.append("null")
+    elif o is True:
+        out.append("true")
+    elif o is False:
+        out.append("false")
+    elif isinstance(o, int):
+        out.append(int.__repr__(o))
+    elif isinstance(o, float):
+        out.append(_float(o))
+    elif isinstance(o, (list, tuple)):
+        if not o:
+            out.append("[]")
+            return
+        inner = "\n" + "  " * (level + 1)
+        out.append("[")
+        for i, value in enumerate(o):
+            out.append("," + inner if i else inner)
+            _encode(value, level + 1, out)
+        out.append("\n" + "  " * level + "]")
+    elif isinstance(o, dict):
+        if not o:
+            out.append("{}")
+            return
+        inner = "\n" + "  " * (level + 1)
+        out.append("{")
+        for i, (key, value) in enumerate(o.items()):
+            out.append(f"{',' if i else ''}{inner}{_quote(_key(key))}: ")
+            _encode(value, level + 1, out)
+        out.append("\n" + "  " * level + "}")
+    else:
+        raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
+def _float(o: float) -> str:
+    if o != o:
+        return "NaN"
+    if o == float("inf"):
+        return "Infinity"
+    if o == -float("inf"):
+        return "-Infinity"
+    return float.__repr__(o)
+
+
+def _key(key: Any) -> str:
+    if isinstance(key, str):
+        return key
+    if isinstance(key, float):
+        return _float(key)
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if key is None:
+        return "null"
+    if isinstance(key, int):
+        return int.__repr__(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
 def layout_dict(table: ProvisionTable, layout: str) -> dict[str, Any]:
