@@ -27,7 +27,6 @@ COMPONENTS = {
 
 _DIGIT = re.compile(r"\d")
 _NONE: tuple[frozenset[int], int] = (frozenset(), 0)
-_CANDIDATE_MASKS = 1 << 16  # concept masks whose candidates a matcher remembers (then it starts afresh)
 
 KIND_FACTORS = {"headline": 0.9, "heading": 0.9}
 """Share of the score a statement of this kind keeps (1.0 for kinds not listed)."""
@@ -126,7 +125,6 @@ class Matcher:
         )
         self._has_figure = [any(c.kind == "figure" for c in p.concepts) for p in plan.provisions]
         bit = self.vocabulary.concept_bit
-        self._candidates_seen: dict[tuple[int, bool], tuple[frozenset[int], int]] = {}
         self._bit_provision = [pi for pi, p in enumerate(plan.provisions) for _c in p.concepts]
         self._masks = [  # per provision, as concept masks: all, required, figures; and how many it needs
             (pi, sum(bit(pi, ci) for ci in range(len(p.concepts))), sum(bit(pi, ci) for ci in self._required[pi]),
@@ -175,11 +173,7 @@ class Matcher:
         """Provisions that could reach a score, given the concepts with a term all of whose words
         a statement holds (``whole``, a concept mask; a figure concept may still be met by a
         number in the text), and the mask of their concepts. A necessary condition only, decided
-        on words alone: spans and windows are checked later. Remembered per mask."""
-        key = (whole, digits)
-        known = self._candidates_seen.get(key)
-        if known is not None:
-            return known
+        on words alone: spans and windows are checked later."""
         out = []
         union = 0
         bits = whole
@@ -198,10 +192,7 @@ class Matcher:
             if have & required == required and have.bit_count() >= needed:
                 out.append(pi)
                 union |= concepts
-        if len(self._candidates_seen) >= _CANDIDATE_MASKS:
-            self._candidates_seen.clear()
-        known = self._candidates_seen[key] = (frozenset(out), union)
-        return known
+        return frozenset(out), union
 
     def _hits(
         self, entries: list[_Seen], candidates: frozenset[int], candidate_mask: int
