@@ -110,3 +110,43 @@ def test_priming_breaks_ties_as_one_at_a_time(plan: planlib.Plan) -> None:
     assert len(between) >= 32  # enough to be primed together
     primed.prime(between)
     assert [primed.lookup(w) for w in between] == [fresh.lookup(w) for w in between]
+
+
+def _whole_by_scan(vocab: Vocabulary, words: list[str]) -> int:
+    """The reference: every term whose keys all stand among the words' looked-up keys."""
+    keys = {m.key for m in map(vocab.lookup, words) if m is not None}
+    mask = 0
+    for term in vocab.terms:
+        if {w.key for w in term.words} <= keys:
+            mask |= vocab.concept_bit(term.provision, term.concept)
+    return mask
+
+
+@given(data=st.data(), filler=st.lists(st.sampled_from(["the", "talks", "of", "Kyiv", "said", "xqz", "2025"]), max_size=6))
+def test_whole_concepts_are_the_concepts_of_terms_whose_every_word_stands(
+    vocab: Vocabulary, data: st.DataObject, filler: list[str]
+) -> None:
+    """Words of a few random terms, shuffled with filler and cut short at random: the concepts
+    the vocabulary finds whole are those of a plain scan of every term."""
+    terms = data.draw(st.lists(st.sampled_from(vocab.terms), min_size=1, max_size=4))
+    words = [w.surface for t in terms for w in t.words] + filler
+    words = data.draw(st.permutations(words))
+    words = words[: data.draw(st.integers(0, len(words)))]
+    assert vocab.whole_concepts(words) == _whole_by_scan(vocab, words)
+
+
+def test_whole_concepts_on_corpus_statements(vocab: Vocabulary) -> None:
+    """On every statement of the reporting set the whole concepts are those of the plain scan,
+    and some statements have some."""
+    from planlib.text import _WORD
+
+    from .conftest import REPORTING
+
+    statements = [s for src in planlib.read_sources(sorted(REPORTING.glob("*.txt"))) for s in src.statements]
+    some = 0
+    for s in statements:
+        words = _WORD.findall(s.text)
+        got = vocab.whole_concepts(words)
+        assert got == _whole_by_scan(vocab, words), s.text
+        some += got != 0
+    assert some > 20
