@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple, Protocol
@@ -94,6 +95,7 @@ class _Words:
 
 
 _SPAN = re.Match.span
+_TEXT = operator.attrgetter("text")
 
 
 class Matcher:
@@ -139,7 +141,7 @@ class Matcher:
     def evidence_batch(self, statements: Sequence[Statement]) -> list[list[Evidence]]:
         """:meth:`evidence` of each statement, in order: the same answers, faster for many, since
         the words new to the vocabulary are looked up together first (:meth:`Vocabulary.prime`)."""
-        words = [_WORD.findall(s.text) for s in statements]
+        words = list(map(_WORD.findall, map(_TEXT, statements)))
         self.vocabulary.prime(itertools.chain.from_iterable(words))
         return [self._evidence(s, w) for s, w in zip(statements, words, strict=True)]
 
@@ -147,11 +149,13 @@ class Matcher:
         text = statement.text
         entries = self.vocabulary.entries(surfaces)
         whole = whole_concepts(entries)
+        if not whole and not self._by_number:
+            return []  # the common case, kept cheap: no provision can reach a score
         digits = _DIGIT.search(text) is not None
         candidates, candidate_mask = self._candidates(whole, digits) if whole else _NONE
         by_number = self._by_number if digits else ()
         if not candidates and not by_number:
-            return []  # the common case, kept cheap: no provision can reach a score
+            return []
         counted, hits = self._hits(entries, candidates, candidate_mask) if candidates else ([], {})
         found, cover = self._found(statement, surfaces, counted, hits, digits) if candidates else ({}, {})
         for pi in by_number:  # provisions a number alone can support: its figures decide
