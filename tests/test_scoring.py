@@ -23,7 +23,7 @@ def reference_evidence(m: Matcher, statement: Statement) -> list[Evidence]:
     every provision with a hit scored (the scoring itself, ``_score`` and what follows it, is shared)."""
     vocab = m.vocabulary
     words: list[_Word] = []
-    hits: dict[int, dict[int, list[tuple[int, int]]]] = {}
+    hits: dict[int, dict[int, list[int]]] = {}
     raw = list(tokens(statement.text))
     for tok in raw:
         w = vocab.lookup(tok.surface)
@@ -34,7 +34,7 @@ def reference_evidence(m: Matcher, statement: Statement) -> list[Evidence]:
         word = _Word(len(words), tok.surface, tok.start, tok.end)
         words.append(word)
         for ti, wi in vocab.by_key[w.key]:
-            hits.setdefault(ti, {}).setdefault(wi, []).append((word.place, 0))
+            hits.setdefault(ti, {}).setdefault(wi, []).append(word.place)
     if not hits:
         return []
     found: dict[int, dict[int, list[TermHit]]] = {}

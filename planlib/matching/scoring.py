@@ -129,7 +129,7 @@ class Matcher:
         bit = self.vocabulary.concept_bit
         self._bit_provision = [pi for pi, p in enumerate(plan.provisions) for _c in p.concepts]
         self._masks = [  # per provision, as concept masks: all, required, figures; and how many it needs
-            (pi, sum(bit(pi, ci) for ci in range(len(p.concepts))), sum(bit(pi, ci) for ci in self._required[pi]),
+            (sum(bit(pi, ci) for ci in range(len(p.concepts))), sum(bit(pi, ci) for ci in self._required[pi]),
              sum(bit(pi, ci) for ci in self._figures[pi]), p.needed)
             for pi, p in enumerate(plan.provisions)
         ]
@@ -187,25 +187,20 @@ class Matcher:
             provisions.add(self._bit_provision[low.bit_length() - 1])
             bits ^= low
         for pi in sorted(provisions):
-            _pi, concepts, required, figures_, needed = self._masks[pi]
-            have = whole & concepts
-            if not have:
-                continue
-            if digits:
-                have |= figures_
-            if have & required == required and have.bit_count() >= needed:
+            concepts = self._masks[pi][0]
+            if self._may_support(pi, whole & concepts, digits):
                 out.append(pi)
                 union |= concepts
         return frozenset(out), union
 
     def _hits(
         self, entries: list[_Seen], candidates: frozenset[int], candidate_mask: int
-    ) -> tuple[list[int], dict[int, dict[int, list[tuple[int, int]]]]]:
+    ) -> tuple[list[int], dict[int, dict[int, list[int]]]]:
         """Which tokens count as words (their positions among the tokens) and, per term of a
         candidate provision, where each of its words stands among the counted words."""
         term_provision = self._term_provision
         counted: list[int] = []
-        hits: dict[int, dict[int, list[tuple[int, int]]]] = {}  # term -> word index in term -> statement words
+        hits: dict[int, dict[int, list[int]]] = {}  # term -> word index in term -> statement words
         for position, entry in enumerate(entries):
             pairs = entry.postings
             if pairs is None:
@@ -219,14 +214,14 @@ class Matcher:
                     continue
                 by_word = hits.get(ti)
                 if by_word is None:
-                    hits[ti] = {wi: [(index, 0)]}
+                    hits[ti] = {wi: [index]}
                 else:
-                    by_word.setdefault(wi, []).append((index, 0))
+                    by_word.setdefault(wi, []).append(index)
         return counted, hits
 
     def _found(
         self, statement: Statement, surfaces: list[str], counted: list[int],
-        hits: dict[int, dict[int, list[tuple[int, int]]]], digits: bool,
+        hits: dict[int, dict[int, list[int]]], digits: bool,
     ) -> tuple[dict[int, dict[int, list[TermHit]]], dict[TermHit, _Cover]]:
         """Term hits per provision and concept, for the provisions that could still reach a score,
         and for each hit of a longer term the spans of the words it is made of (the words between
@@ -244,7 +239,8 @@ class Matcher:
                 if len(chosen) > 1:
                     cover[hit] = _Cover.of(statement, words, chosen)
                 found.setdefault(term.provision, {}).setdefault(term.concept, []).append(hit)
-        kept = {pi: by for pi, by in found.items() if self._may_support(pi, set(by), digits)}
+        bit = self.vocabulary.concept_bit
+        kept = {pi: by for pi, by in found.items() if self._may_support(pi, sum(bit(pi, ci) for ci in by), digits)}
         return kept, cover
 
     def _hit(self, statement: Statement, term: Term, words: _WordAt, span: tuple[int, int]) -> TermHit:
@@ -268,12 +264,16 @@ class Matcher:
         label = term.text if term.via is None else f"{term.text} (in {term.via})"
         return TermHit(concept.name, label, surface, statement.start + start, statement.start + end, fold, sim)
 
-    def _may_support(self, pi: int, concepts: set[int], digits: bool) -> bool:
-        """Whether a provision whose concepts ``concepts`` have hits could pass its required and
-        minimum-concept checks (a figure concept may still be met by a number in the text).
-        Only ever says no when scoring would say no too."""
-        possible = concepts | self._figures[pi] if digits else concepts
-        return self._required[pi] <= possible and len(possible) >= self.plan.provisions[pi].needed
+    def _may_support(self, pi: int, have: int, digits: bool) -> bool:
+        """Whether a provision whose concepts ``have`` (a concept mask) have hits could pass its
+        required and minimum-concept checks (a figure concept may still be met by a number in
+        the text). Only ever says no when scoring would say no too."""
+        if not have:
+            return False
+        _all, required, figures_, needed = self._masks[pi]
+        if digits:
+            have |= figures_
+        return have & required == required and have.bit_count() >= needed
 
     def _negated_starts(self, negates: Sequence[bool], starts: Sequence[int]) -> frozenset[int]:
         """Local start offsets of words standing within the negation window after a negator,
@@ -357,29 +357,29 @@ class Matcher:
         return Evidence(provision.id, statement, score, concepts, components, flags)
 
 
-def _term_spans(term: Term, by_word: dict[int, list[tuple[int, int]]]) -> list[tuple[int, ...]]:
+def _term_spans(term: Term, by_word: dict[int, list[int]]) -> list[tuple[int, ...]]:
     """Where the term stands, as the statement words it is made of: every occurrence of a
     one-word term (a negated one must not hide a plain one later on); for a longer term, its
     tightest place."""
     if len(term.words) == 1 and 0 in by_word:
-        return [(p,) for p, _ in by_word[0]]
+        return [(p,) for p in by_word[0]]
     chosen = _term_span(term, by_word)
     return [] if chosen is None else [chosen]
 
 
-def _term_span(term: Term, by_word: dict[int, list[tuple[int, int]]]) -> tuple[int, ...] | None:
+def _term_span(term: Term, by_word: dict[int, list[int]]) -> tuple[int, ...] | None:
     """The statement words (in order) of the tightest place where every word of the term stands
     within a window of (words + 1), in any order; ``None`` if there is no such place."""
     if len(by_word) < len(term.words):
         return None
     if len(term.words) == 1:
-        return (by_word[0][0][0],)
+        return (by_word[0][0],)
     window = len(term.words) + 1
     best: tuple[int, ...] | None = None
-    for anchor, _ in by_word[0]:
+    for anchor in by_word[0]:
         chosen = [anchor]
         for wi in range(1, len(term.words)):
-            near = [p for p, _ in by_word[wi] if abs(p - anchor) <= window and p not in chosen]
+            near = [p for p in by_word[wi] if abs(p - anchor) <= window and p not in chosen]
             if not near:
                 break
             chosen.append(min(near, key=lambda p: (abs(p - anchor), p)))

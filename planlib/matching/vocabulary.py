@@ -88,11 +88,14 @@ class Vocabulary:
                 self.by_key.setdefault(word.key, []).append((ti, wi))
         self.concept_base = list(itertools.accumulate((len(p.concepts) for p in plan.provisions), initial=0))
         """Where each provision's concepts start among the bits of a concept mask."""
+        self._reach: dict[str, int] = {}  # key -> concepts with a term that holds it
         self._solid: dict[str, int] = {}  # key -> concepts a term made of that key alone gives
         tails: dict[str, dict[tuple[int, frozenset[str]], None]] = {}
         for term in self.terms:
             bit = self.concept_bit(term.provision, term.concept)
             keys = {w.key for w in term.words}
+            for key in keys:
+                self._reach[key] = self._reach.get(key, 0) | bit
             if len(keys) == 1:
                 (key,) = keys
                 self._solid[key] = self._solid.get(key, 0) | bit
@@ -133,12 +136,8 @@ class Vocabulary:
 
     def postings(self, surface: str) -> tuple[tuple[int, int], ...] | None:
         """(term, word of term) pairs a corpus word stands for; ``()`` for a word that matches
-        nothing but counts, ``None`` for a stop word that matches nothing (not counted).
-
-        The matcher's hot path: one dict look-up per token once a word has been seen.
-        """
-        seen = self._words.get(surface)
-        return (seen if seen is not None else self._seen(surface)).postings
+        nothing but counts, ``None`` for a stop word that matches nothing (not counted)."""
+        return self._seen(surface).postings
 
     def _seen(self, surface: str) -> _Seen:
         seen = self._words.get(surface)
@@ -161,12 +160,9 @@ class Vocabulary:
 
     def _remember(self, surface: str, found: WordMatch | None) -> _Seen:
         if found is not None:
-            postings = tuple(self.by_key[found.key])
-            concepts = 0
-            for ti, _wi in postings:
-                concepts |= self.concept_bit(self.terms[ti].provision, self.terms[ti].concept)
-            seen = _Seen(found, postings, concepts, self._solid.get(found.key, 0), self._tails.get(found.key, ()),
-                         self._negates(surface))
+            key = found.key
+            seen = _Seen(found, tuple(self.by_key[key]), self._reach[key], self._solid.get(key, 0),
+                         self._tails.get(key, ()), self._negates(surface))
         else:
             stop = surface.casefold() in self._stop
             if self._negates(surface):
@@ -235,15 +231,14 @@ class Vocabulary:
             return "typo"
         return fold_label(term.words[word_index], fold_word(surface))
 
-
     def concept_bit(self, provision: int, concept: int) -> int:
-        """The bit standing for one concept in the masks :meth:`concepts_of` gives."""
+        """The bit standing for one concept in the masks :meth:`concepts_of` and
+        :meth:`whole_concepts` give."""
         return 1 << (self.concept_base[provision] + concept)
 
     def concepts_of(self, surface: str) -> int:
         """The concepts with a term that holds this corpus word, as a mask of
-        :meth:`concept_bit` bits (0 for a word of no term). Lets the matcher drop a statement
-        before finding spans."""
+        :meth:`concept_bit` bits (0 for a word of no term)."""
         return self._seen(surface).concepts
 
     def entries(self, surfaces: list[str]) -> list[_Seen]:
@@ -262,8 +257,9 @@ class Vocabulary:
 
 
 class _Seen:
-    """What one corpus word is to a vocabulary, worked out once: its match, its postings and
-    the concepts they belong to (see :meth:`Vocabulary.postings`, :meth:`Vocabulary.concepts_of`)."""
+    """What one corpus word is to a vocabulary, worked out once: its match, its postings, the
+    concepts they belong to, and what :func:`whole_concepts` and the negation window need
+    (see :meth:`Vocabulary.entries`)."""
 
     __slots__ = ("concepts", "key", "match", "negates", "postings", "solid", "tails")
 
