@@ -73,6 +73,31 @@ def test_thread_pool_gives_the_serial_table(plan, seed_sources) -> None:  # type
     assert threaded.to_json() == serial.to_json()
 
 
+class _Recording(ThreadPoolExecutor):
+    """A thread pool that notes how many statements each submitted batch holds."""
+
+    def __init__(self, workers: int) -> None:
+        super().__init__(workers)
+        self.sizes: list[int] = []
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        self.sizes.append(len(args[3]))  # tally_batch(key, blob, settings, statements, bars)
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_executor_batches_start_small_and_double(plan, corpus_jsonl: Path) -> None:  # type: ignore[no-untyped-def]
+    """With an executor, the first batch is an eighth of batch_size and each next one doubles up to
+    it, so every worker has work at once; the table is still the serial one."""
+    serial = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=30, top=4)
+    with _Recording(2) as pool:
+        parallel = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=30, top=4,
+                                 executor=pool, batch_size=80)
+    assert pool.sizes[:5] == [10, 20, 40, 80, 80]
+    assert all(size == 80 for size in pool.sizes[3:-1]) and 0 < pool.sizes[-1] <= 80
+    assert sum(pool.sizes) == serial.statements
+    assert parallel.to_json() == serial.to_json()
+
+
 def test_process_pool_gives_the_serial_table(plan, corpus_jsonl: Path) -> None:  # type: ignore[no-untyped-def]
     """Two worker processes, with a gazetteer shipped to them, give the table of a plain run."""
     serial = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=30, top=4)

@@ -64,9 +64,9 @@ def match(
     evidence per provision, counts, source listings), so a streamed corpus (see
     :func:`~planlib.sources.stream_sources`) runs in flat memory. ``executor``: any
     :class:`concurrent.futures.Executor` (a process pool, a Dask client's executor); the
-    statements go to it in batches of ``batch_size`` and the table is identical to a run
-    without one. ``progress``, if given, is called with the number of statements matched so
-    far, now and then.
+    statements go to it in batches of ``batch_size`` (the first few smaller, so that every
+    worker starts at once) and the table is identical to a run without one. ``progress``, if
+    given, is called with the number of statements matched so far, now and then.
     """
     if not 0 <= min_score <= 100:
         raise ValueError(f"min_score must lie in 0..100, got {min_score}")
@@ -89,7 +89,8 @@ def match(
     if executor is not None:
         key, blob = recipe(plan, gazetteer, matcher)
         in_flight = 2 * max(1, getattr(executor, "_max_workers", 0) or 4)
-        run(executor, key, blob, settings, batched(statements(), batch_size), tally, progress, in_flight)
+        batches = batched(statements(), batch_size, first=max(1, batch_size // _RAMP))
+        run(executor, key, blob, settings, batches, tally, progress, in_flight)
         return tally.table(plan)
     m = matcher if matcher is not None else Matcher(plan, Vocabulary(plan, gazetteer))
     count = 0
@@ -105,6 +106,9 @@ def match(
     if progress is not None and count % batch_size:
         progress(count)
     return tally.table(plan)
+
+
+_RAMP = 8  # with an executor, batches start at batch_size // _RAMP statements and double
 
 
 def _matchable(statements: Sequence[Statement], include_all: bool) -> Iterator[Statement]:

@@ -125,13 +125,17 @@ def run(
             f.cancel()
 
 
-def batched(statements: Iterator[Statement], size: int) -> Iterator[Batch]:
-    """Consecutive batches of at most ``size`` statements."""
+def batched(statements: Iterator[Statement], size: int, first: int | None = None) -> Iterator[Batch]:
+    """Consecutive batches of at most ``size`` statements. Given ``first``, the first batch holds
+    that many and each next one twice the last, up to ``size``: every worker of a pool gets
+    work at once, and a short corpus still splits into enough batches to share out."""
+    limit = size if first is None else max(1, min(first, size))
     batch: list[Statement] = []
     for s in statements:
         batch.append(s)
-        if len(batch) >= size:
+        if len(batch) >= limit:
             yield Batch(batch)
             batch = []
+            limit = min(size, 2 * limit)
     if batch:
         yield Batch(batch)
