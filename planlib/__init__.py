@@ -1,7 +1,6 @@
 """planlib: where did each provision of a peace plan come from, and who said it first?"""
 
-from importlib import metadata as _metadata
-
+from ._version import __version__ as __version__
 from .compare import Change, Comparison, FigureChange, compare
 from .errors import (
     GoldFormatError,
@@ -31,11 +30,6 @@ from .sources import (
     stream_sources,
 )
 from .versions import BestVersion, MultiTable, match_plans
-
-try:
-    __version__ = _metadata.version("planlib")
-except _metadata.PackageNotFoundError:  # pragma: no cover - an uninstalled checkout
-    __version__ = "0+unknown"
 
 __all__ = [
     "DEFAULT_MIN_SCORE",

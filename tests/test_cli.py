@@ -225,3 +225,16 @@ def test_several_plans_provision_in_one_of_them() -> None:
     assert "| 3 | NATO expected not to expand further |" in out.stdout
     bad = run("table", *plans, "--provision", "99")
     assert bad.returncode == 1 and "99" in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_version_is_the_installed_distributions() -> None:
+    """`planlib --version`, planlib.__version__ and the JSON stamp all give the version the
+    package was installed with (pyproject reads it from planlib/_version.py)."""
+    from importlib import metadata
+
+    installed = metadata.version("planlib")
+    assert planlib.__version__ == installed
+    done = run("--version")
+    assert done.returncode == 0 and done.stdout.strip() == f"planlib {installed}"
+    table = json.loads(run("table", "--format", "json").stdout)
+    assert table["planlib"] == installed

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from importlib import metadata
-
 import attrs
 
+from .._version import __version__
 from ..model import Evidence, Provision, Statement
 from ..results import ProvisionRow, ProvisionTable
 
@@ -13,11 +12,8 @@ __all__ = ["Cell", "SourceGroup", "by_source", "covered", "highlights", "level",
 
 
 def version() -> str:
-    """The installed planlib version (``0+unknown`` when run from an uninstalled checkout)."""
-    try:
-        return metadata.version("planlib")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
+    """The planlib version, as the package was built with it (``planlib.__version__``)."""
+    return __version__
 
 
 def highlights(ev: Evidence) -> list[tuple[int, int]]:

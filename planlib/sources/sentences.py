@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
-import pysbd
+if TYPE_CHECKING:
+    import pysbd
 
 __all__ = ["sentence_spans"]
 
@@ -22,6 +24,8 @@ _BRACKET_EDGE = re.compile(r"^\[[^\[\]]{1,60}\]|\[[^\[\]]{1,60}\]$")
 
 @cache
 def _segmenter() -> pysbd.Segmenter:
+    import pysbd  # imported when a text file is first split: a JSONL run never needs it
+
     return pysbd.Segmenter(language="en", clean=False, char_span=False)
 
 
