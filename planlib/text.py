@@ -25,6 +25,7 @@ __all__ = [
     "lexicon",
     "normalize",
     "tokens",
+    "words",
 ]
 
 FOLDS = ("exact", "case", "transliteration", "spelling", "inflection", "typo", "gazetteer", "figure")
@@ -48,6 +49,29 @@ def tokens(text: str) -> Iterator[Token]:
     """The words of ``text`` with their exact spans (letters and digits; inner apostrophes kept)."""
     for m in _WORD.finditer(text):
         yield Token(m.group(), m.start(), m.end())
+
+
+_ASCII_WORD_BYTES = bytes(c if (c < 128 and chr(c).isalnum()) or c == ord("'") else ord(" ") for c in range(256))
+_APOSTROPHES = re.compile("''+")
+
+
+def words(text: str) -> list[str]:
+    """The surfaces of :func:`tokens`, without their spans (``_WORD.findall``). An ASCII text is
+    split without the pattern: every byte but a letter, digit or apostrophe becomes a space,
+    and only pieces holding an apostrophe are cut further. Some times faster; the matcher's
+    first step on every statement."""
+    if not text.isascii():
+        return _WORD.findall(text)
+    pieces = text.encode().translate(_ASCII_WORD_BYTES).decode().split()
+    if "'" not in text:
+        return pieces
+    out: list[str] = []
+    for piece in pieces:
+        if "'" in piece:  # apostrophes join letters; at an edge or in twos they part words
+            out.extend(w for w in _APOSTROPHES.split(piece.strip("'")) if w)
+        else:
+            out.append(piece)
+    return out
 
 
 def normalize(text: str) -> str:

@@ -115,3 +115,40 @@ def test_fast_path_equals_reference_on_generated_text(matcher: Matcher, words: l
     text = " ".join(words) + "."
     s = Statement(id="t#1", source="t", path="t", start=5, end=5 + len(text), text=text, kind="sentence")
     assert matcher.evidence(s) == reference_evidence(Matcher(matcher.plan, matcher.vocabulary), s)
+
+
+@given(st.text(st.sampled_from(list("ab9_'’ .-é\u0301\u00a0ßΣ")) | st.characters(), max_size=60))
+def test_word_spans_from_surfaces_are_the_pattern_spans(text: str) -> None:
+    """Spans found by looking each word up after the last (the matcher's cheap way) are the spans
+    of the word pattern's matches, whatever the text."""
+    from planlib.matching.scoring import _spans
+    from planlib.text import _WORD
+
+    assert _spans(text, _WORD.findall(text)) == [m.span() for m in _WORD.finditer(text)]
+
+
+def test_phrase_component_is_token_set_ratio_of_statement_and_provision(matcher: Matcher) -> None:
+    """The phrase component is rapidfuzz's token_set_ratio of the statement and the provision's
+    title and summary, both through default_process, as docs/matching.md says."""
+    from rapidfuzz import fuzz
+    from rapidfuzz.utils import default_process
+
+    provisions = {p.id: p for p in matcher.plan.provisions}
+    checked = 0
+    for s in _corpus():
+        for ev in matcher.evidence(s):
+            p = provisions[ev.provision]
+            want = fuzz.token_set_ratio(s.text, f"{p.title} {p.summary}", processor=default_process) / 100
+            (phrase,) = [c for c in ev.components if c.name == "phrase"]
+            assert phrase.value == round(want, 3), s.id
+            checked += 1
+    assert checked > 50
+
+
+@given(st.text(st.sampled_from(list("ab9Z_' .,-\t\n’é")) | st.characters(), max_size=60))
+def test_words_are_the_word_patterns_matches(text: str) -> None:
+    """planlib.text.words (an ASCII text split without the pattern) gives what the word pattern
+    finds, whatever the text: apostrophes at edges, in twos, underscores, other scripts."""
+    from planlib.text import _WORD, words
+
+    assert words(text) == _WORD.findall(text)

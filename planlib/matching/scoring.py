@@ -13,7 +13,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from ..model import Component, ConceptHit, Evidence, Plan, Statement, TermHit
-from ..text import _WORD, FOLDS, Figure, figures, lexicon, tokens  # _WORD: the pattern tokens() splits words with
+from ..text import FOLDS, Figure, figures, lexicon, tokens
+from ..text import words as _surfaces_of
 from .vocabulary import NEGATES, Term, Vocabulary, _Seen, whole_concepts
 
 __all__ = ["COMPONENTS", "KIND_FACTORS", "Matcher", "Weights"]
@@ -84,7 +85,7 @@ class _Words:
     __slots__ = ("_counted", "_spans", "_surfaces")
 
     def __init__(self, text: str, surfaces: list[str], counted: list[int]) -> None:
-        self._spans = list(map(_SPAN, _WORD.finditer(text)))
+        self._spans = _spans(text, surfaces)
         self._surfaces = surfaces
         self._counted = counted
 
@@ -94,7 +95,21 @@ class _Words:
         return _Word(place, self._surfaces[position], start, end)
 
 
-_SPAN = re.Match.span
+def _spans(text: str, surfaces: list[str]) -> list[tuple[int, int]]:
+    """The span of each word of ``text`` (:func:`~planlib.text.words`, in order): each starts at the
+    first place its surface stands after the word before, since what lies between two words
+    holds no letter or digit a word could start with."""
+    out = []
+    at = 0
+    find = text.find
+    for surface in surfaces:
+        at = find(surface, at)
+        end = at + len(surface)
+        out.append((at, end))
+        at = end
+    return out
+
+
 _TEXT = operator.attrgetter("text")
 
 
@@ -106,8 +121,8 @@ class Matcher:
         self.vocabulary = vocabulary if vocabulary is not None else Vocabulary(plan)
         self.weights = weights if weights is not None else Weights()
         self._stop = lexicon().stopwords
-        self._targets = [
-            default_process(f"{p.title} {p.summary}") for p in plan.provisions
+        self._targets = [  # as token_set_ratio(text, title + summary, processor=default_process) sees them
+            default_process(default_process(f"{p.title} {p.summary}")) for p in plan.provisions
         ]
         lex = lexicon()
         self._lexicon = lex
@@ -136,14 +151,14 @@ class Matcher:
 
     def evidence(self, statement: Statement) -> list[Evidence]:
         """Every provision this statement supports, scored and explained (no threshold applied)."""
-        return self._evidence(statement, _WORD.findall(statement.text))
+        return self._evidence(statement, _surfaces_of(statement.text))
 
     def evidence_batch(self, statements: Sequence[Statement]) -> list[list[Evidence]]:
         """:meth:`evidence` of each statement, in order: the same answers, faster for many, since
         the words new to the vocabulary are looked up together first (:meth:`Vocabulary.prime`)."""
-        words = list(map(_WORD.findall, map(_TEXT, statements)))
-        self.vocabulary.prime(itertools.chain.from_iterable(words))
-        return [self._evidence(s, w) for s, w in zip(statements, words, strict=True)]
+        surfaces = list(map(_surfaces_of, map(_TEXT, statements)))
+        self.vocabulary.prime(itertools.chain.from_iterable(surfaces))
+        return [self._evidence(s, w) for s, w in zip(statements, surfaces, strict=True)]
 
     def _evidence(self, statement: Statement, surfaces: list[str]) -> list[Evidence]:
         text = statement.text
@@ -165,10 +180,11 @@ class Matcher:
         nums = figures(text) if any(self._has_figure[pi] for pi in found) else []
         negated: frozenset[int] = frozenset()
         if any(flags := list(map(NEGATES, entries))):
-            negated = self._negated_starts(flags, [start for start, _end in map(_SPAN, _WORD.finditer(text))])
+            negated = self._negated_starts(flags, [start for start, _end in _spans(text, surfaces)])
         out = []
+        processed = default_process(text)  # once for every provision scored
         for pi in sorted(found):
-            ev = self._score(pi, found[pi], statement, nums, negated, cover)
+            ev = self._score(pi, found[pi], statement, nums, negated, cover, processed)
             if ev is not None:
                 out.append(ev)
         return _explained_away(out)
@@ -290,11 +306,11 @@ class Matcher:
 
     def _score(
         self, pi: int, by_concept: dict[int, list[TermHit]], statement: Statement, nums: list[Figure],
-        negated: frozenset[int], cover: Mapping[TermHit, _Cover] | None = None,
+        negated: frozenset[int], cover: Mapping[TermHit, _Cover] | None = None, processed: str | None = None,
     ) -> Evidence | None:
         provision = self.plan.provisions[pi]
         flags: list[str] = []
-        by_concept = {ci: sorted(set(h), key=_hit_order) for ci, h in by_concept.items()}
+        by_concept = {ci: sorted(set(h), key=_hit_order) if len(h) > 1 else h for ci, h in by_concept.items()}
         if negated and not self._negative[pi]:  # "not recognised": a negated act is no support
             base = statement.start
             for ci in list(by_concept):
@@ -336,7 +352,9 @@ class Matcher:
         ends = [h.end for ci in matched for h in matched[ci]]
         spread = max(ends) - min(starts)
         proximity = 1.0 if len(matched) < 2 or spread <= 90 else max(0.0, 90 / spread)
-        phrase = fuzz.token_set_ratio(statement.text, self._targets[pi], processor=default_process) / 100
+        if processed is None:
+            processed = default_process(statement.text)
+        phrase = fuzz.token_set_ratio(processed, self._targets[pi]) / 100
         w = self.weights
         parts = [
             ("coverage", coverage, w.coverage * coverage),
@@ -471,6 +489,9 @@ def _claim(
             if len(hits) < 2:
                 if hits:
                     out[ci] = (hits[0],)
+                continue
+            if all(a.end <= b.start for a, b in itertools.pairwise(hits)):
+                out[ci] = tuple(hits)  # in place order and apart: no two meet, every one is kept
                 continue
             own: list[TermHit] = []
             for h in sorted(hits, key=lambda h: (gaps(h), -(h.end - h.start), h.start, FOLDS.index(h.fold), h.term)):
