@@ -179,6 +179,8 @@ def lexicon() -> Lexicon:
 
 
 _STEMMER = snowballstemmer.stemmer("english")
+if hasattr(_STEMMER, "maxCacheSize"):  # PyStemmer's C build: its own word cache costs a miss four times the stem
+    _STEMMER.maxCacheSize = 0  # and every word is stemmed once anyway (the vocabulary caches words)
 
 
 @attrs.frozen

@@ -181,7 +181,9 @@ class Vocabulary:
         (vectorised, where one word at a time pays a Python call per word). The matcher primes
         each batch of statements before matching it."""
         words = self._words
-        new = [w for w in dict.fromkeys(surfaces) if w not in words]
+        fresh = set(surfaces)
+        fresh.difference_update(words)
+        new = sorted(fresh)  # an order of their own, whatever the hash seed
         if len(new) < PRIME_AT_LEAST:
             return  # a few new words: one at a time costs less than setting up the matrix
         found: list[WordMatch | None] = [None] * len(new)
