@@ -256,3 +256,21 @@ def test_phrase_like_labels_never_open_turns_even_in_a_run() -> None:
     """A possessive or phrase-opening label stays prose even next to another labelled block."""
     text = "THE LEADER'S CHOICE: He chose.\n\nON THE GROUND: Shelling went on."
     assert all(s.kind == "sentence" for s in planlib.read_text(text, source="t").statements)
+
+
+def test_trusted_statement_takes_every_field_in_order(seed_sources) -> None:  # type: ignore[no-untyped-def]
+    """The readers' unchecked constructor takes the Statement's fields, all and in order, and
+    builds the statement the checked class builds (a field added to Statement must be added there)."""
+    import inspect
+
+    import attrs
+
+    from planlib.model import Statement, trusted_statement
+
+    names = [f.name for f in attrs.fields(Statement)]
+    assert list(inspect.signature(trusted_statement).parameters) == names
+    statements = [s for src in seed_sources for s in src.statements]
+    assert statements
+    for s in statements:
+        values = [getattr(s, n) for n in names]
+        assert trusted_statement(*values) == Statement(*values) == s
