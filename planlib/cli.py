@@ -104,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="also match labels, stage directions, datelines and boilerplate")
     t.add_argument("--jobs", "-j", type=_jobs, default="auto", metavar="N|auto",
                    help="match on N local processes; auto (the default): one per core when the sources hold "
-                        "4 MB or more, else this process. The table is the same either way")
+                        "1 MB or more, else this process. The table is the same either way")
     t.add_argument("--dask", metavar="tcp://HOST:PORT",
                    help="match on the Dask cluster whose scheduler listens here (needs planlib[dask])")
     t.add_argument("--dask-timeout", type=_positive, default=30, metavar="SECONDS",

@@ -21,7 +21,7 @@ from .results import ProvisionTable
 
 __all__ = ["AUTO_JOBS_BYTES", "auto_jobs", "dask_executor", "executor", "merge", "partition"]
 
-AUTO_JOBS_BYTES = 4 << 20
+AUTO_JOBS_BYTES = 1 << 20
 """Sources of at least this many bytes in all are matched on every core when ``--jobs`` is
 ``auto`` (below it, starting processes costs more than it saves)."""
 
