@@ -18,7 +18,9 @@ read from os.wait4:
 - the whole command ``planlib table --sources corpus.jsonl --format json --top 10`` as it
   runs by default (``--jobs auto``: every core from 4 MB of sources up, else one process),
   and with ``--jobs 1`` and ``--jobs 2``, against a script that reads the same JSONL and runs
-  cdist. Peak RSS is that of the ``--jobs 1`` command (one process holds everything).
+  cdist. Peak RSS is that of the ``--jobs 1`` command (one process holds everything);
+- two ``--jobs 1`` commands started together, against one alone: the throughput two busy
+  processes get from this machine, the ceiling ``--jobs 2`` can reach.
 
 All figures are ratios within this one run; absolute rates depend on the machine and its load.
 Each timing is the best of ``--repeat`` tries (default 3), taken in turn (all the ways once, then
@@ -72,6 +74,20 @@ def _run(argv: list[str]) -> tuple[float, int, str]:
     if status != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({status}):\n{err[-2000:]}")
     return wall, usage.ru_maxrss // 1024, text
+
+
+def _run_pair(argv: list[str], work: Path) -> float:
+    """Wall seconds for two copies of one command (each writing its own ``-o`` file in
+    ``work``) started together: what two processes get from this machine when each has a
+    core's work, the ceiling for ``--jobs 2``."""
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen([*argv, "-o", str(work / f"pair-{i}.json")], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE) for i in range(2)]
+    for proc in procs:
+        _out, err = proc.communicate()
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{err.decode()[-2000:]}")
+    return time.perf_counter() - t0
 
 
 def _worker(mode: str, path: str) -> dict[str, Any]:
@@ -170,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         full = n <= args.full_upto
         if full and n <= 100_000:
             row["quality"] = json.loads(_run([py, __file__, "--worker", "quality", str(path)])[2])
-        cmd = [py, "-m", "planlib", "table", "--sources", str(path), "--format", "json", "--top", "10", "-o", str(work / "out.json")]
+        base = [py, "-m", "planlib", "table", "--sources", str(path), "--format", "json", "--top", "10"]
+        cmd = [*base, "-o", str(work / "out.json")]
         timed: dict[str, list[str]] = {f"cmd_j{jobs}": [*cmd, "--jobs", str(jobs)] for jobs in ((1, 2) if full else (1,))}
         if full:
             timed["cmd_auto"] = cmd
@@ -185,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
                 wall, rss, _ = _run(argv)
                 row[name] = min(row.get(name, float("inf")), wall)
                 row[f"{name}_rss"] = max(row.get(f"{name}_rss", 0), rss)
+            if full:
+                row["pair_j1"] = min(row.get("pair_j1", float("inf")), _run_pair([*base, "--jobs", "1"], work))
         from planlib.scale import auto_jobs
 
         row["auto_jobs"] = auto_jobs([path])
@@ -207,15 +226,15 @@ def _report(rows: dict[int, dict[str, Any]]) -> None:
     print("The whole command (seconds; × script: the cdist script's time over the command's):")
     print()
     print("| N | default (--jobs auto) s | × script | cdist script s | --jobs 1 s | × script | --jobs 2 s "
-          "| jobs 2 ÷ jobs 1 throughput | peak RSS --jobs 1 MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| jobs 2 ÷ jobs 1 throughput | two --jobs 1 side by side ÷ one | peak RSS --jobs 1 MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n, r in rows.items():
         if "cdist_script" not in r:
-            print(f"| {n:,} | – | – | – | {r['cmd_j1']:.1f} | – | – | – | {r['cmd_j1_rss']} |")
+            print(f"| {n:,} | – | – | – | {r['cmd_j1']:.1f} | – | – | – | – | {r['cmd_j1_rss']} |")
             continue
         print(f"| {n:,} | {r['cmd_auto']:.1f} (auto = {r['auto_jobs']}) | {r['cdist_script'] / r['cmd_auto']:.2f} "
               f"| {r['cdist_script']:.1f} | {r['cmd_j1']:.1f} | {r['cdist_script'] / r['cmd_j1']:.2f} | {r['cmd_j2']:.1f} "
-              f"| {r['cmd_j1'] / r['cmd_j2']:.2f} | {r['cmd_j1_rss']} |")
+              f"| {r['cmd_j1'] / r['cmd_j2']:.2f} | {2 * r['cmd_j1'] / r['pair_j1']:.2f} | {r['cmd_j1_rss']} |")
     print()
     for n, r in rows.items():
         if "quality" in r:
