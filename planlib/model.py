@@ -312,8 +312,8 @@ class Evidence:
         return text
 
 
-_STATEMENT_FIELDS = ("id", "source", "path", "start", "end", "text", "kind", "speaker", "outlet", "cited", "cue",
-                     "label", "date")
+_STATEMENT_FIELDS = tuple(f.name for f in attrs.fields(Statement))
+"""The names of a :class:`Statement`'s fields, in order (what :func:`trusted_statement` takes)."""
 (_put_id, _put_source, _put_path, _put_start, _put_end, _put_text, _put_kind, _put_speaker, _put_outlet, _put_cited,
  _put_cue, _put_label, _put_date) = (getattr(Statement, name).__set__ for name in _STATEMENT_FIELDS)
 

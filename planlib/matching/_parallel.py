@@ -15,9 +15,7 @@ import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-import attrs
-
-from ..model import Plan, Statement, trusted_statement
+from ..model import _STATEMENT_FIELDS, Plan, Statement, trusted_statement
 from ..places import Gazetteer
 from ..results import SortKey, Tally
 from .scoring import Matcher
@@ -78,11 +76,9 @@ class Batch(list[Statement]):
     the validators again (they were valid Statements when the batch was made)."""
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        columns = tuple(tuple(getattr(s, name) for s in self) for name in _FIELDS)
+        columns = tuple(tuple(getattr(s, name) for s in self) for name in _STATEMENT_FIELDS)
         return _unbatch, (columns,)
 
-
-_FIELDS = tuple(f.name for f in attrs.fields(Statement))
 
 
 def _unbatch(columns: tuple[tuple[Any, ...], ...]) -> Batch:

@@ -89,19 +89,12 @@ def _pieces(o: Any, level: int) -> Iterator[str]:
         _encode(o, level, out)
         yield "".join(out)
         return
-    inner = "\n" + "  " * (level + 1)
-    if isinstance(o, dict):
-        yield "{"
-        for i, (key, value) in enumerate(o.items()):
-            yield f"{',' if i else ''}{inner}{_quote(_key(key))}: "
-            yield from _pieces(value, level + 1)
-        yield "\n" + "  " * level + "}"
-    else:
-        yield "["
-        for i, value in enumerate(o):
-            yield "," + inner if i else inner
-            yield from _pieces(value, level + 1)
-        yield "\n" + "  " * level + "]"
+    opening, closing = _brackets(o, level)
+    yield opening
+    for before, value in _members(o, level):
+        yield before
+        yield from _pieces(value, level + 1)
+    yield closing
 
 
 def _room(o: Any, room: int) -> int:
@@ -118,6 +111,25 @@ def _room(o: Any, room: int) -> int:
     return room
 
 
+def _brackets(o: dict[Any, Any] | list[Any] | tuple[Any, ...], level: int) -> tuple[str, str]:
+    """How a non-empty dict or list at indent ``level`` opens and closes."""
+    return ("{", "\n" + "  " * level + "}") if isinstance(o, dict) else ("[", "\n" + "  " * level + "]")
+
+
+def _members(o: dict[Any, Any] | list[Any] | tuple[Any, ...], level: int) -> Iterator[tuple[str, Any]]:
+    """Each value of a dict or list at indent ``level``, with what is written before it (the
+    comma, the new line and indent, and a dict's key)."""
+    inner = "\n" + "  " * (level + 1)
+    if isinstance(o, dict):
+        for i, (key, value) in enumerate(o.items()):
+            yield f"{',' if i else ''}{inner}{_quote(_key(key))}: ", value
+    else:
+        first = inner
+        after = "," + inner
+        for i, value in enumerate(o):
+            yield (after if i else first), value
+
+
 def _encode(o: Any, level: int, out: list[str]) -> None:
     """Append the JSON of ``o`` at indent ``level`` to ``out``, exactly as json.dumps(indent=2) writes it."""
     if isinstance(o, str):
@@ -132,26 +144,16 @@ def _encode(o: Any, level: int, out: list[str]) -> None:
         out.append(int.__repr__(o))
     elif isinstance(o, float):
         out.append(_float(o))
-    elif isinstance(o, (list, tuple)):
+    elif isinstance(o, (list, tuple, dict)):
         if not o:
-            out.append("[]")
+            out.append("{}" if isinstance(o, dict) else "[]")
             return
-        inner = "\n" + "  " * (level + 1)
-        out.append("[")
-        for i, value in enumerate(o):
-            out.append("," + inner if i else inner)
+        opening, closing = _brackets(o, level)
+        out.append(opening)
+        for before, value in _members(o, level):
+            out.append(before)
             _encode(value, level + 1, out)
-        out.append("\n" + "  " * level + "]")
-    elif isinstance(o, dict):
-        if not o:
-            out.append("{}")
-            return
-        inner = "\n" + "  " * (level + 1)
-        out.append("{")
-        for i, (key, value) in enumerate(o.items()):
-            out.append(f"{',' if i else ''}{inner}{_quote(_key(key))}: ")
-            _encode(value, level + 1, out)
-        out.append("\n" + "  " * level + "}")
+        out.append(closing)
     else:
         raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
 
