@@ -18,6 +18,7 @@ from .plans import bundled_plans, load_plan
 from .results import ProvisionRow, ProvisionTable, Tally
 from .scale import dask_executor, merge, partition
 from .sources import (
+    JsonlChunk,
     Outlets,
     PlanlibWarning,
     SourcePart,
@@ -42,6 +43,7 @@ __all__ = [
     "FigureChange",
     "Gazetteer",
     "GoldFormatError",
+    "JsonlChunk",
     "Matcher",
     "MultiTable",
     "Outlets",

@@ -228,7 +228,8 @@ def _table(args: argparse.Namespace) -> int:
                                 executor=ex)
             _emit(MULTI_FORMATS[fmt](multi, layout=args.layout), args.output)
             return 0
-        streamed = Progress().track(stream_sources(args.sources) if args.sources else stream_sources())
+        # With workers, JSONL lines go to them unparsed: they parse what they match.
+        streamed = Progress().track(stream_sources(args.sources or None, raw=ex is not None))
         table = match(plans[0], streamed, min_score=args.min_score, top=args.top, include_all=args.include_all,
                       executor=ex)
     _emit(render_pieces(table, fmt, args.layout), args.output)

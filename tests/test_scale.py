@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -9,6 +10,8 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import planlib
 from planlib.scale import executor, merge, partition
@@ -141,7 +144,7 @@ def test_unreachable_dask_scheduler_is_one_line_error() -> None:
 
 
 @pytest.mark.slow
-def test_dask_local_cluster_gives_the_identical_table(plan, corpus_jsonl: Path) -> None:  # type: ignore[no-untyped-def]
+def test_dask_local_cluster_gives_the_identical_table(plan, corpus_jsonl: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """On a two-worker Dask LocalCluster (separate processes), the table is the serial table, byte for byte."""
     distributed = pytest.importorskip("distributed")
     serial = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=30, top=4)
@@ -151,7 +154,11 @@ def test_dask_local_cluster_gives_the_identical_table(plan, corpus_jsonl: Path) 
     ):
         on_dask = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=30, top=4,
                                 executor=ex, batch_size=60)
+        monkeypatch.setattr(planlib.sources, "PART_STATEMENTS", 37)  # documents straddle chunks
+        raw = planlib.match(plan, planlib.stream_sources([corpus_jsonl], raw=True), min_score=30, top=4,
+                            executor=ex, batch_size=20)
     assert on_dask.to_json() == serial.to_json()
+    assert raw.to_json() == serial.to_json()
 
 
 def test_c_stemmer_gives_the_pure_python_stems() -> None:
@@ -240,3 +247,66 @@ def test_cli_rejects_a_bad_jobs_value_in_one_line() -> None:
     proc = subprocess.run([sys.executable, "-m", "planlib", "table", "--jobs", "many"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "give a number of processes or auto" in proc.stderr
+
+
+def _chunks_cut_at(path: Path, cuts: list[int]) -> list[planlib.sources.JsonlChunk]:
+    """The lines of a JSONL file as chunks, a new chunk starting at each line number in ``cuts``."""
+    from planlib.sources import JsonlChunk
+
+    lines = path.read_bytes().splitlines(keepends=True)
+    bounds = sorted({1, *(c for c in cuts if 1 < c <= len(lines)), len(lines) + 1})
+    return [JsonlChunk(str(path), a, b - a, b"".join(lines[a - 1 : b - 1])) for a, b in itertools.pairwise(bounds)]
+
+
+def test_raw_stream_cuts_a_jsonl_file_into_chunks_losing_nothing(corpus_jsonl: Path) -> None:
+    """stream_sources(raw=True) gives a JSONL file as runs of whole lines, numbered from 1 on,
+    that put together are the file's bytes; other files come as the sources they always are."""
+    from planlib.sources import JsonlChunk
+
+    items = list(planlib.stream_sources([corpus_jsonl, CORPUS[0]], raw=True))
+    chunks = [c for c in items if isinstance(c, JsonlChunk)]
+    assert b"".join(c.data for c in chunks) == corpus_jsonl.read_bytes()
+    assert [c.line for c in chunks] == list(itertools.accumulate((c.lines for c in chunks[:-1]), initial=1))
+    assert max(c.lines for c in chunks) == PART_STATEMENTS and len(chunks) > 1
+    assert [s.id for s in items if not isinstance(s, JsonlChunk)] == [s.id for s in planlib.iter_sources([CORPUS[0]])]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cuts=st.lists(st.integers(min_value=1, max_value=1200), max_size=8))
+def test_chunks_cut_anywhere_give_the_table_of_the_parsed_file(plan, corpus_jsonl: Path, cuts: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """However a JSONL file is cut into chunks, each parsed on its own (ids and offsets counted
+    from its first line) and placed by the driver, the table is that of the file read whole:
+    with an executor, where chunks are matched apart, and without, where they are parsed in turn."""
+    serial = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=30, top=4)
+    chunks = _chunks_cut_at(corpus_jsonl, cuts)
+    with ThreadPoolExecutor(2) as pool:
+        apart = planlib.match(plan, chunks, min_score=30, top=4, executor=pool, batch_size=8)
+    assert apart.to_json() == serial.to_json()
+    assert planlib.match(plan, chunks, min_score=30, top=4).to_json() == serial.to_json()
+
+
+def test_raw_chunks_on_a_process_pool_give_the_serial_table(plan, corpus_jsonl: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Chunks pickled to two worker processes, small enough that documents straddle them, and
+    every piece of evidence kept (no top), give the serial table, evidence spans and all."""
+    serial = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=30)
+    monkeypatch.setattr(planlib.sources, "PART_STATEMENTS", 37)
+    with ProcessPoolExecutor(2) as pool:
+        parallel = planlib.match(plan, planlib.stream_sources([corpus_jsonl], raw=True), min_score=30,
+                                 executor=pool, batch_size=20)
+    assert parallel.to_json() == serial.to_json()
+    moved = [ev for row in serial.rows for ev in row.evidence if ev.statement.start > 0]
+    assert moved, "the corpus must have evidence past the start of its documents"
+
+
+def test_the_first_bad_line_is_the_one_reported_whichever_worker_reads_it(tmp_path: Path) -> None:
+    """With workers parsing chunks, a file with two bad lines fails naming the first, as a
+    plain run does, in one line."""
+    good = [json.dumps({"text": f"Statement number {i} about the ceasefire.", "source": f"d{i % 3}"}) for i in range(1500)]
+    lines = [*good[:4], "{not json", *good[4:1400], '{"text": 5}', *good[1400:]]
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one = _cli("table", "--sources", str(path), "--jobs", "1")
+    two = _cli("table", "--sources", str(path), "--jobs", "2")
+    assert one.returncode == two.returncode == 1
+    assert two.stderr == one.stderr and f"{path}:5:" in one.stderr and one.stderr.count("\n") == 1
+    assert two.stdout == ""

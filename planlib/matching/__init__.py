@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING
 
 from ..model import Plan, Source, Statement
 from ..places import Gazetteer
 from ..results import ProvisionTable, Tally
-from ._parallel import DEFAULT_BATCH, batched, recipe, run
+from ..sources import JsonlChunk, jsonl_info
+from ._parallel import DEFAULT_BATCH, SKIPPED_KINDS, batched, matchable, recipe, run, work
 from .scoring import COMPONENTS, KIND_FACTORS, Matcher, Weights
 from .vocabulary import Vocabulary, typo_budget
 
@@ -37,13 +38,9 @@ DEFAULT_TOP: int | None = None
 """How many pieces of evidence a provision lists by default: all of them (``--top N`` shortens
 the table; every supporting statement is counted either way)."""
 
-SKIPPED_KINDS = ("label", "stage-direction", "boilerplate", "dateline")
-"""Statement kinds matching skips unless ``include_all=True``."""
-
-
 def match(
     plan: Plan,
-    sources: Iterable[Source | SourcePart] | None = None,
+    sources: Iterable[Source | SourcePart | JsonlChunk] | None = None,
     *,
     min_score: float = DEFAULT_MIN_SCORE,
     top: int | None = DEFAULT_TOP,
@@ -65,7 +62,10 @@ def match(
     :func:`~planlib.sources.stream_sources`) runs in flat memory. ``executor``: any
     :class:`concurrent.futures.Executor` (a process pool, a Dask client's executor); the
     statements go to it in batches of ``batch_size`` (the first few smaller, so that every
-    worker starts at once) and the table is identical to a run without one. ``progress``, if
+    worker starts at once) and the table is identical to a run without one. JSONL corpora
+    streamed with ``raw=True`` (:class:`~planlib.sources.JsonlChunk`) go to the workers as
+    lines and are parsed there, which spares this process the parsing; without an executor,
+    chunks are parsed here. ``progress``, if
     given, is called with the number of statements matched so far, now and then.
     """
     if not 0 <= min_score <= 100:
@@ -81,17 +81,29 @@ def match(
     settings = {"min_score": float(min_score), "top": top, "include_all": include_all}
     tally = Tally(plan, settings)
 
-    def statements() -> Iterator[Statement]:
-        for source in sources:
-            tally.add_source(source.info)
-            yield from _matchable(source.statements, include_all)
-
     if executor is not None:
         key, blob = recipe(plan, gazetteer, matcher)
         in_flight = 2 * max(1, getattr(executor, "_max_workers", 0) or 4)
-        batches = batched(statements(), batch_size, first=max(1, batch_size // _RAMP))
-        run(executor, key, blob, settings, batches, tally, progress, in_flight)
+        items = work(sources, tally, include_all, batch_size, max(1, batch_size // _RAMP))
+        run(executor, key, blob, settings, items, tally, progress, in_flight)
         return tally.table(plan)
+    files: dict[str, tuple[dict[str, int], dict[str, int]]] = {}  # per JSONL file read as chunks: offsets, counts
+
+    def statements() -> Iterator[Statement]:
+        for source in sources:
+            if isinstance(source, JsonlChunk):
+                if source.line == 1 or source.path not in files:
+                    files[source.path] = ({}, {})
+                offsets, counts = files[source.path]
+                for doc, s, title in source.records(offsets, counts):
+                    if counts[doc] == 1:
+                        tally.add_source(jsonl_info(doc, source.path, title))
+                    if include_all or s.kind not in SKIPPED_KINDS:
+                        yield s
+                continue
+            tally.add_source(source.info)
+            yield from matchable(source.statements, include_all)
+
     m = matcher if matcher is not None else Matcher(plan, Vocabulary(plan, gazetteer))
     count = 0
     for batch in batched(statements(), batch_size):  # a batch's new words are looked up at once
@@ -109,10 +121,3 @@ def match(
 
 
 _RAMP = 8  # with an executor, batches start at batch_size // _RAMP statements and double
-
-
-def _matchable(statements: Sequence[Statement], include_all: bool) -> Iterator[Statement]:
-    for s in statements:
-        if include_all or s.kind not in SKIPPED_KINDS:
-            yield s
-

@@ -2,8 +2,11 @@
 
 The driver cuts the statement stream into batches and keeps only a few in flight; each
 worker builds the matcher once per process (cached by a digest of its recipe) and sends back
-a small :class:`~planlib.results.Tally`, which the driver merges in whatever order they
-finish: tallies merge the same in any order, so the table does not depend on the schedule.
+a small :class:`~planlib.results.Tally`, which the driver merges: tallies merge the same in any
+order, so the table does not depend on the schedule. JSONL corpora go to the workers as
+unparsed lines (:class:`~planlib.sources.JsonlChunk`), parsed and matched there as if the
+chunk were the whole file; the driver takes results in the order it sent them and puts each
+chunk's evidence where it stands in the file (ids and offsets after the records before it).
 """
 
 from __future__ import annotations
@@ -12,16 +15,23 @@ import concurrent.futures as cf
 import hashlib
 import itertools
 import pickle
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from ..model import _STATEMENT_FIELDS, Plan, Statement, trusted_statement
+import attrs
+
+from ..model import _STATEMENT_FIELDS, Evidence, Plan, Source, Statement, trusted_statement
 from ..places import Gazetteer
 from ..results import SortKey, Tally
+from ..sources import JsonlChunk, SourcePart, jsonl_info, place_statement
 from .scoring import Matcher
 from .vocabulary import Vocabulary
 
-__all__ = ["DEFAULT_BATCH", "recipe", "run", "tally_batch"]
+__all__ = ["DEFAULT_BATCH", "SKIPPED_KINDS", "recipe", "run", "tally_batch", "tally_chunk"]
+
+SKIPPED_KINDS = ("label", "stage-direction", "boilerplate", "dateline")
+"""Statement kinds matching skips unless ``include_all=True``."""
 
 DEFAULT_BATCH = 4000
 """Statements sent to a worker at a time."""
@@ -70,6 +80,63 @@ def tally_batch(
     return tally
 
 
+Summary = list[tuple[str, int, int, str | None]]
+"""Per document of a chunk, in order of first record: its id, how many records and how many
+characters of text (a newline after each) the chunk holds of it, and its first record's title."""
+
+
+def tally_chunk(
+    key: str, blob: bytes, settings: dict[str, Any], chunk: JsonlChunk, bars: Sequence[SortKey | None] | None = None,
+) -> tuple[Tally, Summary]:
+    """Parse one chunk of a JSONL file and match it (on a worker), ids and offsets counted from
+    the chunk's first line: its :func:`tally_batch` and what :func:`place` needs to put it
+    in the file. Trimming against the driver's ``bars`` stays safe, since placing only moves
+    a statement later in its document."""
+    offsets: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    titles: dict[str, str | None] = {}
+    statements = []
+    for doc, statement, title in chunk.records(offsets, counts):
+        if doc not in titles:
+            titles[doc] = title
+        statements.append(statement)
+    batch = list(matchable(statements, settings["include_all"]))
+    return tally_batch(key, blob, settings, batch, bars), [(d, counts[d], offsets[d], t) for d, t in titles.items()]
+
+
+def place(part: Tally, summary: Summary, path: str, bases: dict[str, tuple[int, int]], tally: Tally) -> None:
+    """Put a chunk's tally where the chunk stands in its file (``path``): shift each document's
+    evidence by the records and characters of it before the chunk (``bases``, updated for the
+    next chunk of the file), note the documents first seen, then merge into ``tally``."""
+    shifts: dict[str, tuple[int, int]] = {}
+    for doc, records, chars, title in summary:
+        base = bases.get(doc)
+        if base is None:
+            tally.add_source(jsonl_info(doc, path, title))
+            base = (0, 0)
+        shifts[doc] = base
+        bases[doc] = (base[0] + records, base[1] + chars)
+    part.evidence = [[_placed(ev, *shifts[ev.statement.source]) for ev in kept] for kept in part.evidence]
+    tally.merge(part)
+
+
+def _placed(ev: Evidence, records: int, chars: int) -> Evidence:
+    if not records and not chars:
+        return ev
+    concepts = [
+        attrs.evolve(c, hits=[attrs.evolve(h, start=h.start + chars, end=h.end + chars) for h in c.hits])
+        for c in ev.concepts
+    ]
+    return attrs.evolve(ev, statement=place_statement(ev.statement, records, chars), concepts=concepts)
+
+
+def matchable(statements: Iterable[Statement], include_all: bool) -> Iterator[Statement]:
+    """The statements matching looks at: all with ``include_all``, else all but :data:`SKIPPED_KINDS`."""
+    for s in statements:
+        if include_all or s.kind not in SKIPPED_KINDS:
+            yield s
+
+
 class Batch(list[Statement]):
     """Statements on their way to a worker, pickled as one tuple per field rather than as
     objects: a third of the cost each way. Unpickled statements are rebuilt without running
@@ -85,39 +152,55 @@ def _unbatch(columns: tuple[tuple[Any, ...], ...]) -> Batch:
     return Batch(itertools.starmap(trusted_statement, zip(*columns, strict=True)))
 
 
+Work = Sequence[Statement] | JsonlChunk
+"""What goes to a worker at a time: a batch of statements, or a chunk of a JSONL file."""
+
+
 def run(
     executor: cf.Executor,
     key: str,
     blob: bytes,
     settings: dict[str, Any],
-    batches: Iterable[Sequence[Statement]],
+    work: Iterable[Work],
     tally: Tally,
     progress: Callable[[int], None] | None,
     in_flight: int,
 ) -> None:
-    """Send every batch to ``executor``, at most ``in_flight`` at a time, merging results into ``tally``."""
-    pending: set[cf.Future[Tally]] = set()
+    """Send every batch or chunk to ``executor``, at most ``in_flight`` at a time, merging
+    results into ``tally`` in the order they were sent (so the first error in the input is the
+    one raised, and each chunk is placed after the chunks of its file before it)."""
+    pending: deque[tuple[cf.Future[Any], JsonlChunk | None]] = deque()
+    bases: dict[str, dict[str, tuple[int, int]]] = {}  # per JSONL file: per document, what came before
     done_statements = 0
 
-    def collect(futures: Iterable[cf.Future[Tally]]) -> None:
+    def collect() -> None:
         nonlocal done_statements
-        for f in futures:
-            part = f.result()
+        future, chunk = pending.popleft()
+        if chunk is None:
+            part: Tally = future.result()
             tally.merge(part)
-            done_statements += part.statements
-            if progress is not None:
-                progress(done_statements)
+        else:
+            part, summary = future.result()
+            if chunk.line == 1:  # the file's top: read afresh, even if it was named twice
+                bases[chunk.path] = {}
+            place(part, summary, chunk.path, bases.setdefault(chunk.path, {}), tally)
+        done_statements += part.statements
+        if progress is not None:
+            progress(done_statements)
 
     try:
-        for batch in batches:
-            pending.add(executor.submit(tally_batch, key, blob, settings, batch, tally.bars()))
+        for item in work:
+            if isinstance(item, JsonlChunk):
+                future = executor.submit(tally_chunk, key, blob, settings, item, tally.bars())
+                pending.append((future, item))
+            else:
+                pending.append((executor.submit(tally_batch, key, blob, settings, item, tally.bars()), None))
             if len(pending) >= in_flight:
-                done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-                collect(done)
-        collect(cf.as_completed(pending))
-        pending = set()
+                collect()
+        while pending:
+            collect()
     finally:
-        for f in pending:
+        for f, _chunk in pending:
             f.cancel()
 
 
@@ -133,5 +216,45 @@ def batched(statements: Iterator[Statement], size: int, first: int | None = None
             yield Batch(batch)
             batch = []
             limit = min(size, 2 * limit)
+    if batch:
+        yield Batch(batch)
+
+
+def work(
+    sources: Iterable[Source | SourcePart | JsonlChunk], tally: Tally, include_all: bool, size: int, first: int,
+) -> Iterator[Work]:
+    """The work of ``sources`` for the workers: their statements in :func:`batched` batches,
+    and JSONL chunks joined into runs of lines of the same sizes (the first ``first``, doubling
+    up to ``size``). Sources are noted in ``tally`` as they pass; chunks' documents when placed."""
+    limit = max(1, min(first, size))
+    batch: list[Statement] = []
+    chunk: JsonlChunk | None = None
+
+    def grow() -> None:
+        nonlocal limit
+        limit = min(size, 2 * limit)
+
+    for source in sources:
+        if isinstance(source, JsonlChunk):
+            if chunk is not None and chunk.path == source.path and chunk.line + chunk.lines == source.line:
+                chunk = chunk.joined(source)
+            else:
+                if chunk is not None:
+                    yield chunk
+                chunk = source
+            if chunk.lines >= limit:
+                yield chunk
+                chunk = None
+                grow()
+            continue
+        tally.add_source(source.info)
+        for s in matchable(source.statements, include_all):
+            batch.append(s)
+            if len(batch) >= limit:
+                yield Batch(batch)
+                batch = []
+                grow()
+    if chunk is not None:
+        yield chunk
     if batch:
         yield Batch(batch)

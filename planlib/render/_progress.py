@@ -5,17 +5,12 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import Protocol, TextIO, TypeVar
+from typing import TextIO, TypeVar
 
-from ..model import Statement
+from ..model import Source
+from ..sources import JsonlChunk, SourcePart
 
-
-class _HasStatements(Protocol):
-    @property
-    def statements(self) -> tuple[Statement, ...]: ...
-
-
-_S = TypeVar("_S", bound=_HasStatements)  # a Source, or a SourcePart of a streamed corpus
+_S = TypeVar("_S", Source, Source | SourcePart, Source | SourcePart | JsonlChunk, Source | JsonlChunk)
 
 __all__ = ["Progress"]
 
@@ -40,11 +35,12 @@ class Progress:
         self._last: float | None = None
 
     def track(self, sources: Iterable[_S]) -> Iterator[_S]:
-        """Yield the sources (or streamed source parts) unchanged, counting each and its statements."""
+        """Yield the sources (or streamed source parts or chunks) unchanged, counting each and its
+        statements (a chunk's lines, blank ones too: it is not parsed yet)."""
         try:
             for source in sources:
                 self.sources += 1
-                self.statements += len(source.statements)
+                self.statements += source.lines if isinstance(source, JsonlChunk) else len(source.statements)
                 self._draw()
                 yield source
         finally:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar, overload
 
 import attrs
 
@@ -22,6 +23,7 @@ from .outlets import Outlet, Outlets, load_outlets
 from .speakers import SpeakerCount, SpeakerIndex, speaker_index
 
 __all__ = [
+    "JsonlChunk",
     "Outlet",
     "Outlets",
     "PlanlibWarning",
@@ -29,7 +31,10 @@ __all__ = [
     "SpeakerCount",
     "SpeakerIndex",
     "iter_sources",
+    "jsonl_info",
     "load_outlets",
+    "parse_lines",
+    "place_statement",
     "read_file",
     "read_sources",
     "read_text",
@@ -189,35 +194,43 @@ def _jsonl_sources(shown: str, real: Path) -> Iterator[Source]:
 
 def iter_jsonl(real: Path, shown: str) -> Iterator[tuple[str, Statement, str | None]]:
     """(document id, statement, title) for each record of a JSONL file, read lazily."""
-    offsets: dict[str, int] = {}
-    counts: dict[str, int] = {}
     try:
         handle = real.open("rb")
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror or exc}", where=shown) from None
-    loads = json.loads
     with handle:
-        for number, raw in enumerate(handle, 1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if b"\x00" in raw:
-                raise SourceError("looks binary (NUL bytes), not JSONL", where=f"{shown}:{number}")
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise SourceFormatError(
-                    f"not valid UTF-8 at byte {exc.start} of the line", where=f"{shown}:{number}"
-                ) from None
-            if not line.strip():
-                continue
-            try:
-                record = loads(line)
-            except json.JSONDecodeError as exc:
-                raise SourceFormatError(
-                    f"not valid JSON ({exc.msg} at column {exc.colno})", where=f"{shown}:{number}",
-                    hint='each line must be one object like {"text": "..."}',
-                ) from None
-            yield _record(record, shown, number, offsets, counts)
+        yield from parse_lines(handle, shown, 1, {}, {})
+
+
+def parse_lines(
+    lines: Iterable[bytes], shown: str, first: int, offsets: dict[str, int], counts: dict[str, int]
+) -> Iterator[tuple[str, Statement, str | None]]:
+    """(document id, statement, title) for each record of these lines of the JSONL file
+    ``shown``, the first of them line number ``first``. ``offsets`` and ``counts`` hold, per
+    document, where its next record's text starts and how many records it has had; they are
+    updated as records are read (empty dicts at the top of the file)."""
+    loads = json.loads
+    for number, raw in enumerate(lines, first):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if b"\x00" in raw:
+            raise SourceError("looks binary (NUL bytes), not JSONL", where=f"{shown}:{number}")
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SourceFormatError(
+                f"not valid UTF-8 at byte {exc.start} of the line", where=f"{shown}:{number}"
+            ) from None
+        if not line.strip():
+            continue
+        try:
+            record = loads(line)
+        except json.JSONDecodeError as exc:
+            raise SourceFormatError(
+                f"not valid JSON ({exc.msg} at column {exc.colno})", where=f"{shown}:{number}",
+                hint='each line must be one object like {"text": "..."}',
+            ) from None
+        yield _record(record, shown, number, offsets, counts)
 
 
 _OPTIONAL_STRINGS = ("source", "speaker", "outlet", "date", "cited", "title")
@@ -259,6 +272,25 @@ def _record(
     return doc, statement, get("title")
 
 
+def jsonl_info(doc: str, shown: str, title: str | None) -> dict[str, str | None]:
+    """The source listing of one document of the JSONL file ``shown`` (its first record's title)."""
+    return {"id": doc, "path": shown, "kind": "jsonl", "title": title}
+
+
+def place_statement(statement: Statement, records: int, chars: int) -> Statement:
+    """A statement read from a :class:`JsonlChunk` on its own (ids and offsets counted from the
+    chunk's first line), put where it stands in the whole file: ``records`` records of its
+    document came before the chunk, with ``chars`` characters of text (a newline after each)."""
+    if not records and not chars:
+        return statement
+    s = statement
+    doc, _hash, number = s.id.rpartition("#")
+    return trusted_statement(
+        f"{doc}#{int(number) + records}", s.source, s.path, s.start + chars, s.end + chars, s.text, s.kind,
+        s.speaker, s.outlet, s.cited, s.cue, s.label, s.date,
+    )
+
+
 PART_STATEMENTS = 512
 """Most statements one :class:`SourcePart` of a JSONL corpus holds."""
 
@@ -277,19 +309,97 @@ class SourcePart:
     statements: tuple[Statement, ...] = attrs.field(converter=_part_statements)
 
 
+@attrs.frozen
+class JsonlChunk:
+    """Whole lines of a JSONL corpus, not parsed yet: what :func:`stream_sources` gives for a
+    JSONL file with ``raw=True``, so that the records are parsed where they are matched (on
+    the workers of a pool or a cluster) and the reading process only cuts lines.
+
+    ``line`` is the number of the first line and ``lines`` how many there are (blank ones
+    included); :meth:`records` parses them. :func:`planlib.match` takes chunks among its
+    sources and gives the table it gives for the parsed file."""
+
+    path: str
+    line: int
+    lines: int
+    data: bytes = attrs.field(repr=False)
+
+    def records(
+        self, offsets: dict[str, int] | None = None, counts: dict[str, int] | None = None
+    ) -> Iterator[tuple[str, Statement, str | None]]:
+        """(document id, statement, title) of each record, as :func:`parse_lines` reads them;
+        with no ``offsets`` and ``counts``, ids and offsets count from this chunk alone."""
+        pieces = self.data.split(b"\n")
+        if pieces and not pieces[-1]:
+            pieces.pop()  # the newline ending the last line
+        return parse_lines(pieces, self.path, self.line, {} if offsets is None else offsets,
+                           {} if counts is None else counts)
+
+    def joined(self, other: JsonlChunk) -> JsonlChunk:
+        """This chunk and the one right after it in the same file, as one chunk."""
+        if other.path != self.path or other.line != self.line + self.lines:
+            raise ValueError("only consecutive chunks of one file join")
+        return JsonlChunk(self.path, self.line, self.lines + other.lines, self.data + other.data)
+
+
+@overload
+def stream_sources(
+    paths: Sequence[Path | str] | Path | str | None = ..., *, registry: Registry | None = ...,
+    cues: Cues | None = ..., raw: Literal[False] = ...,
+) -> Iterator[Source | SourcePart]: ...
+
+
+@overload
+def stream_sources(
+    paths: Sequence[Path | str] | Path | str | None = ..., *, registry: Registry | None = ...,
+    cues: Cues | None = ..., raw: Literal[True],
+) -> Iterator[Source | JsonlChunk]: ...
+
+
+@overload
+def stream_sources(
+    paths: Sequence[Path | str] | Path | str | None = ..., *, registry: Registry | None = ...,
+    cues: Cues | None = ..., raw: bool = ...,
+) -> Iterator[Source | SourcePart] | Iterator[Source | JsonlChunk]: ...
+
+
 def stream_sources(
     paths: Sequence[Path | str] | Path | str | None = None,
     *,
     registry: Registry | None = None,
     cues: Cues | None = None,
-) -> Iterator[Source | SourcePart]:
+    raw: bool = False,
+) -> Iterator[Source | SourcePart] | Iterator[Source | JsonlChunk]:
     """Like :func:`iter_sources`, but JSONL corpora come as :class:`SourcePart` runs of at most
     :data:`PART_STATEMENTS` records, read lazily, so memory does not grow with the file.
 
     Statements, ids, spans and source listings are exactly those :func:`iter_sources` gives
     (a document's listing is fixed by its first record, wherever its later records stand).
+    With ``raw=True``, JSONL files come as :class:`JsonlChunk` runs of as many lines, unparsed
+    (a file's errors then surface where the chunks are parsed).
     """
+    if raw:
+        return _each(paths, registry, cues, _jsonl_chunks)
     return _each(paths, registry, cues, _jsonl_parts)
+
+
+def _jsonl_chunks(shown: str, real: Path) -> Iterator[JsonlChunk]:
+    try:
+        handle = real.open("rb")
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}", where=shown) from None
+    blank = True
+    number = 1
+    with handle:
+        while lines := list(itertools.islice(handle, PART_STATEMENTS)):
+            if blank:  # blank as the parser sees it: after the BOM, in Unicode's whitespace
+                if number == 1 and lines[0].startswith(b"\xef\xbb\xbf"):
+                    lines[0] = lines[0][3:]
+                blank = not any(line.decode("utf-8", "replace").strip() for line in lines)
+            yield JsonlChunk(shown, number, len(lines), b"".join(lines))
+            number += len(lines)
+    if blank:
+        warnings.warn(f"{shown}: empty file, no statements", PlanlibWarning, stacklevel=2)
 
 
 def _jsonl_parts(shown: str, real: Path) -> Iterator[SourcePart]:
@@ -302,7 +412,7 @@ def _jsonl_parts(shown: str, real: Path) -> Iterator[SourcePart]:
                 yield SourcePart(infos[doc], run)
             run, doc = [], record_doc
         if record_doc not in infos:
-            infos[record_doc] = {"id": record_doc, "path": shown, "kind": "jsonl", "title": title}
+            infos[record_doc] = jsonl_info(record_doc, shown, title)
         run.append(statement)
     if run and doc is not None:
         yield SourcePart(infos[doc], run)
