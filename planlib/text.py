@@ -201,8 +201,12 @@ def _ascii(word: str) -> str:
 @lru_cache(maxsize=1 << 12)  # the matcher keeps its own per-word cache; this one serves fold labels
 def fold_word(surface: str) -> Folded:
     """Fold one word through case, transliteration, spelling and inflection."""
-    case = unicodedata.normalize("NFKC", surface).casefold().replace("’", "'")
-    ascii_form = _ascii(case)
+    if surface.isascii():  # NFKC and transliteration leave ASCII as it is; casefold is lower
+        case = surface.lower()
+        ascii_form = case.replace("'", "")
+    else:
+        case = unicodedata.normalize("NFKC", surface).casefold().replace("’", "'")
+        ascii_form = _ascii(case)
     spelled = lexicon().respell(ascii_form)
     key = _STEMMER.stemWord(spelled) if spelled.isalpha() else spelled
     return Folded(surface, case, ascii_form, spelled, key)

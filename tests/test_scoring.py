@@ -152,3 +152,19 @@ def test_words_are_the_word_patterns_matches(text: str) -> None:
     from planlib.text import _WORD, words
 
     assert words(text) == _WORD.findall(text)
+
+
+@given(st.text(st.sampled_from(list("aZqx9_'’-éßİ")) | st.characters(codec="ascii"), min_size=1, max_size=20))
+def test_an_ascii_word_folds_as_the_full_fold_would(surface: str) -> None:
+    """fold_word's short way for ASCII (lower-case, drop apostrophes) gives every stage the
+    full way gives: NFKC, casefold and transliteration, each a no-op on ASCII but for case."""
+    import unicodedata
+
+    from planlib.text import _STEMMER, _ascii, fold_word, lexicon
+
+    case = unicodedata.normalize("NFKC", surface).casefold().replace("’", "'")
+    ascii_form = _ascii(case)
+    spelled = lexicon().respell(ascii_form)
+    key = _STEMMER.stemWord(spelled) if spelled.isalpha() else spelled
+    got = fold_word.__wrapped__(surface)
+    assert (got.case, got.ascii, got.spelled, got.key) == (case, ascii_form, spelled, key)
