@@ -310,3 +310,27 @@ def test_the_first_bad_line_is_the_one_reported_whichever_worker_reads_it(tmp_pa
     assert one.returncode == two.returncode == 1
     assert two.stderr == one.stderr and f"{path}:5:" in one.stderr and one.stderr.count("\n") == 1
     assert two.stdout == ""
+
+
+def test_match_leaves_the_garbage_collector_as_it_found_it(plan, seed_sources, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """match keeps the objects that exist when it starts out of the collector's passes, and
+    puts them back when it ends, on an error too; objects a caller froze stay frozen."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    seen: list[int] = []
+    planlib.match(plan, seed_sources, batch_size=25, progress=lambda n: seen.append(gc.get_freeze_count()))
+    assert seen and all(count > 0 for count in seen)  # frozen while matching
+    assert gc.get_freeze_count() == 0
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "fine"}\n{oops\n', encoding="utf-8")
+    with pytest.raises(planlib.SourceFormatError):
+        planlib.match(plan, planlib.stream_sources([bad], raw=True))
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        planlib.match(plan, seed_sources)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..model import Plan, Source, Statement
 from ..places import Gazetteer
 from ..results import ProvisionTable, Tally
 from ..sources import JsonlChunk, jsonl_info
-from ._parallel import DEFAULT_BATCH, SKIPPED_KINDS, batched, matchable, recipe, run, work
+from ._parallel import DEFAULT_BATCH, SKIPPED_KINDS, batched, matchable, recipe, run, uncollected, work
 from .scoring import COMPONENTS, KIND_FACTORS, Matcher, Weights
 from .vocabulary import Vocabulary, typo_budget
 
@@ -65,8 +65,10 @@ def match(
     worker starts at once) and the table is identical to a run without one. JSONL corpora
     streamed with ``raw=True`` (:class:`~planlib.sources.JsonlChunk`) go to the workers as
     lines and are parsed there, which spares this process the parsing; without an executor,
-    chunks are parsed here. ``progress``, if
-    given, is called with the number of statements matched so far, now and then.
+    chunks are parsed here. ``progress``, if given, is called with the number of statements
+    matched so far, now and then. While it runs, the objects that existed before it are kept
+    out of the cyclic garbage collector's passes (:func:`gc.freeze`, undone at the end; left
+    alone if the caller froze objects itself).
     """
     if not 0 <= min_score <= 100:
         raise ValueError(f"min_score must lie in 0..100, got {min_score}")
@@ -79,8 +81,22 @@ def match(
 
         sources = stream_sources()
     settings = {"min_score": float(min_score), "top": top, "include_all": include_all}
-    tally = Tally(plan, settings)
+    with uncollected():  # the collector's full passes would walk the caller's heap too
+        return _match(plan, sources, settings, gazetteer, matcher, executor, batch_size, progress)
 
+
+def _match(
+    plan: Plan,
+    sources: Iterable[Source | SourcePart | JsonlChunk],
+    settings: dict[str, Any],
+    gazetteer: Gazetteer | None,
+    matcher: Matcher | None,
+    executor: Executor | None,
+    batch_size: int,
+    progress: Callable[[int], None] | None,
+) -> ProvisionTable:
+    min_score, include_all = settings["min_score"], settings["include_all"]
+    tally = Tally(plan, settings)
     if executor is not None:
         key, blob = recipe(plan, gazetteer, matcher)
         in_flight = 2 * max(1, getattr(executor, "_max_workers", 0) or 4)

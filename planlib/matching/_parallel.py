@@ -12,11 +12,13 @@ chunk's evidence where it stands in the file (ids and offsets after the records 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import gc
 import hashlib
 import itertools
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import attrs
@@ -28,7 +30,7 @@ from ..sources import JsonlChunk, SourcePart, jsonl_info, place_statement
 from .scoring import Matcher
 from .vocabulary import Vocabulary
 
-__all__ = ["DEFAULT_BATCH", "SKIPPED_KINDS", "recipe", "run", "tally_batch", "tally_chunk"]
+__all__ = ["DEFAULT_BATCH", "SKIPPED_KINDS", "recipe", "run", "tally_batch", "tally_chunk", "uncollected"]
 
 SKIPPED_KINDS = ("label", "stage-direction", "boilerplate", "dateline")
 """Statement kinds matching skips unless ``include_all=True``."""
@@ -68,16 +70,35 @@ def tally_batch(
     """Match one batch (on a worker) and tally its evidence; statements are counted, sources are not.
     The tally goes back holding only the evidence that can still make the table: its ``top``,
     and of those only what beats ``bars`` (the driver's :meth:`Tally.bars` when it sent the batch)."""
-    m = _matcher(key, blob)
-    min_score = settings["min_score"]
-    tally = Tally(m.plan, settings)
-    for found in m.evidence_batch(statements):
-        for ev in found:
-            if ev.score >= min_score:
-                tally.add(ev)
-    tally.statements = len(statements)
-    tally.trim(bars)
-    return tally
+    with uncollected():
+        m = _matcher(key, blob)
+        min_score = settings["min_score"]
+        tally = Tally(m.plan, settings)
+        for found in m.evidence_batch(statements):
+            for ev in found:
+                if ev.score >= min_score:
+                    tally.add(ev)
+        tally.statements = len(statements)
+        tally.trim(bars)
+        return tally
+
+
+@contextmanager
+def uncollected() -> Iterator[None]:
+    """Keep the objects that exist now out of the cyclic garbage collector's passes until the
+    block ends (:func:`gc.freeze`, then :func:`gc.unfreeze`). Matching makes many objects
+    that live on (cached words, evidence), so the collector's full passes come now and then,
+    and each would walk every object of the process: a corpus held in memory, and in a forked
+    worker the parent's whole heap, whose pages it then copies. Nothing the block makes is
+    left out, and if something froze objects already, nothing is done."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 Summary = list[tuple[str, int, int, str | None]]
