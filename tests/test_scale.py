@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -313,24 +314,41 @@ def test_the_first_bad_line_is_the_one_reported_whichever_worker_reads_it(tmp_pa
 
 
 def test_match_leaves_the_garbage_collector_as_it_found_it(plan, seed_sources, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """match keeps the objects that exist when it starts out of the collector's passes, and
-    puts them back when it ends, on an error too; objects a caller froze stay frozen."""
+    """match switches the cyclic collector off while it runs and back on when it ends, on an
+    error too; a collector the caller switched off stays off."""
     import gc
 
-    assert gc.get_freeze_count() == 0
-    seen: list[int] = []
-    planlib.match(plan, seed_sources, batch_size=25, progress=lambda n: seen.append(gc.get_freeze_count()))
-    assert seen and all(count > 0 for count in seen)  # frozen while matching
-    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
+    seen: list[bool] = []
+    planlib.match(plan, seed_sources, batch_size=25, progress=lambda n: seen.append(gc.isenabled()))
+    assert seen and not any(seen)  # off while matching
+    assert gc.isenabled()
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "fine"}\n{oops\n', encoding="utf-8")
     with pytest.raises(planlib.SourceFormatError):
         planlib.match(plan, planlib.stream_sources([bad], raw=True))
-    assert gc.get_freeze_count() == 0
-    gc.freeze()
+    assert gc.isenabled()
+    gc.disable()
     try:
-        frozen = gc.get_freeze_count()
         planlib.match(plan, seed_sources)
-        assert gc.get_freeze_count() == frozen
+        assert not gc.isenabled()
     finally:
-        gc.unfreeze()
+        gc.enable()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_process_forked_while_matching_gets_the_collector_back() -> None:
+    """A worker forked while the collector is off for a match has it on again (a pool's
+    workers outlive the match), while the matching process keeps it off."""
+    import gc
+
+    from planlib.matching._parallel import uncollected
+
+    with uncollected():
+        pid = os.fork()
+        if pid == 0:  # the child
+            os._exit(0 if gc.isenabled() else 1)
+        _pid, status = os.waitpid(pid, 0)
+        assert not gc.isenabled()
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert gc.isenabled()

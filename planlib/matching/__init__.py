@@ -66,9 +66,8 @@ def match(
     streamed with ``raw=True`` (:class:`~planlib.sources.JsonlChunk`) go to the workers as
     lines and are parsed there, which spares this process the parsing; without an executor,
     chunks are parsed here. ``progress``, if given, is called with the number of statements
-    matched so far, now and then. While it runs, the objects that existed before it are kept
-    out of the cyclic garbage collector's passes (:func:`gc.freeze`, undone at the end; left
-    alone if the caller froze objects itself).
+    matched so far, now and then. While it runs, the cyclic garbage collector is off (matching
+    makes next to no cycles; it is back on at the end, and in processes forked meanwhile).
     """
     if not 0 <= min_score <= 100:
         raise ValueError(f"min_score must lie in 0..100, got {min_score}")
@@ -81,7 +80,7 @@ def match(
 
         sources = stream_sources()
     settings = {"min_score": float(min_score), "top": top, "include_all": include_all}
-    with uncollected():  # the collector's full passes would walk the caller's heap too
+    with uncollected():  # the collector's full passes would walk the caller's heap too, again and again
         return _match(plan, sources, settings, gazetteer, matcher, executor, batch_size, progress)
 
 

@@ -15,6 +15,7 @@ import concurrent.futures as cf
 import gc
 import hashlib
 import itertools
+import os
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -85,20 +86,38 @@ def tally_batch(
 
 @contextmanager
 def uncollected() -> Iterator[None]:
-    """Keep the objects that exist now out of the cyclic garbage collector's passes until the
-    block ends (:func:`gc.freeze`, then :func:`gc.unfreeze`). Matching makes many objects
-    that live on (cached words, evidence), so the collector's full passes come now and then,
-    and each would walk every object of the process: a corpus held in memory, and in a forked
-    worker the parent's whole heap, whose pages it then copies. Nothing the block makes is
-    left out, and if something froze objects already, nothing is done."""
-    if gc.get_freeze_count():
+    """Switch the cyclic garbage collector off until the block ends (if it was on). Matching
+    makes many objects that live on (cached words, evidence), so the collector's passes come
+    often, and each full one walks every object of the process: a corpus held in memory, and
+    in a forked worker the parent's whole heap, whose pages it then copies. Matching makes
+    next to no cycles; those it makes are collected once the collector is back on. A process
+    forked meanwhile (a pool's worker) gets the collector back at once, its own calls to
+    :func:`tally_batch` switching it off while they run."""
+    global _OFF_BY_US
+    if not gc.isenabled():
         yield
         return
-    gc.freeze()
+    gc.disable()
+    _OFF_BY_US = True
     try:
         yield
     finally:
-        gc.unfreeze()
+        _OFF_BY_US = False
+        gc.enable()
+
+
+_OFF_BY_US = False
+
+
+def _after_fork_in_child() -> None:
+    global _OFF_BY_US
+    if _OFF_BY_US:
+        _OFF_BY_US = False
+        gc.enable()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 Summary = list[tuple[str, int, int, str | None]]
