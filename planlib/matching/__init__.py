@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
@@ -10,7 +11,7 @@ from ..model import Plan, Source, Statement
 from ..places import Gazetteer
 from ..results import ProvisionTable, Tally
 from ..sources import JsonlChunk, jsonl_info
-from ._parallel import DEFAULT_BATCH, SKIPPED_KINDS, batched, matchable, recipe, run, uncollected, work
+from ._parallel import DEFAULT_BATCH, SKIPPED_KINDS, batched, chunk_statements, matchable, recipe, run, uncollected, work
 from .scoring import COMPONENTS, KIND_FACTORS, Matcher, Weights
 from .vocabulary import Vocabulary, typo_budget
 
@@ -109,12 +110,8 @@ def _match(
             if isinstance(source, JsonlChunk):
                 if source.line == 1 or source.path not in files:
                     files[source.path] = ({}, {})
-                offsets, counts = files[source.path]
-                for doc, s, title in source.records(offsets, counts):
-                    if counts[doc] == 1:
-                        tally.add_source(jsonl_info(doc, source.path, title))
-                    if include_all or s.kind not in SKIPPED_KINDS:
-                        yield s
+                listed = functools.partial(_list_document, tally, source.path)
+                yield from matchable(chunk_statements(source, *files[source.path], listed), include_all)
                 continue
             tally.add_source(source.info)
             yield from matchable(source.statements, include_all)
@@ -136,3 +133,7 @@ def _match(
 
 
 _RAMP = 8  # with an executor, batches start at batch_size // _RAMP statements and double
+
+
+def _list_document(tally: Tally, path: str, doc: str, title: str | None) -> None:
+    tally.add_source(jsonl_info(doc, path, title))

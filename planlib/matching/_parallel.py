@@ -135,13 +135,19 @@ def tally_chunk(
     offsets: dict[str, int] = {}
     counts: dict[str, int] = {}
     titles: dict[str, str | None] = {}
-    statements = []
-    for doc, statement, title in chunk.records(offsets, counts):
-        if doc not in titles:
-            titles[doc] = title
-        statements.append(statement)
-    batch = list(matchable(statements, settings["include_all"]))
+    batch = list(matchable(chunk_statements(chunk, offsets, counts, titles.__setitem__), settings["include_all"]))
     return tally_batch(key, blob, settings, batch, bars), [(d, counts[d], offsets[d], t) for d, t in titles.items()]
+
+
+def chunk_statements(
+    chunk: JsonlChunk, offsets: dict[str, int], counts: dict[str, int], first: Callable[[str, str | None], None],
+) -> Iterator[Statement]:
+    """The statements of a chunk's records (``offsets`` and ``counts`` as :meth:`JsonlChunk.records`
+    takes them), calling ``first(document id, title)`` at each document's first record."""
+    for doc, statement, title in chunk.records(offsets, counts):
+        if counts[doc] == 1:
+            first(doc, title)
+        yield statement
 
 
 def place(part: Tally, summary: Summary, path: str, bases: dict[str, tuple[int, int]], tally: Tally) -> None:
@@ -185,7 +191,6 @@ class Batch(list[Statement]):
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         columns = tuple(tuple(getattr(s, name) for s in self) for name in _STATEMENT_FIELDS)
         return _unbatch, (columns,)
-
 
 
 def _unbatch(columns: tuple[tuple[Any, ...], ...]) -> Batch:
@@ -244,28 +249,19 @@ def run(
             f.cancel()
 
 
-def batched(statements: Iterator[Statement], size: int, first: int | None = None) -> Iterator[Batch]:
-    """Consecutive batches of at most ``size`` statements. Given ``first``, the first batch holds
-    that many and each next one twice the last, up to ``size``: every worker of a pool gets
-    work at once, and a short corpus still splits into enough batches to share out."""
-    limit = size if first is None else max(1, min(first, size))
-    batch: list[Statement] = []
-    for s in statements:
-        batch.append(s)
-        if len(batch) >= limit:
-            yield Batch(batch)
-            batch = []
-            limit = min(size, 2 * limit)
-    if batch:
-        yield Batch(batch)
+def batched(statements: Iterator[Statement], size: int) -> Iterator[Batch]:
+    """Consecutive batches of ``size`` statements (the last perhaps fewer)."""
+    while batch := Batch(itertools.islice(statements, size)):
+        yield batch
 
 
 def work(
     sources: Iterable[Source | SourcePart | JsonlChunk], tally: Tally, include_all: bool, size: int, first: int,
 ) -> Iterator[Work]:
-    """The work of ``sources`` for the workers: their statements in :func:`batched` batches,
-    and JSONL chunks joined into runs of lines of the same sizes (the first ``first``, doubling
-    up to ``size``). Sources are noted in ``tally`` as they pass; chunks' documents when placed."""
+    """The work of ``sources`` for the workers: their statements in batches, and JSONL chunks
+    joined into runs of lines, of growing sizes: the first ``first``, each next twice the last,
+    up to ``size``, so that every worker of a pool gets work at once and a short corpus still
+    splits into enough pieces to share out. Sources are noted in ``tally`` as they pass; chunks' documents when placed."""
     limit = max(1, min(first, size))
     batch: list[Statement] = []
     chunk: JsonlChunk | None = None

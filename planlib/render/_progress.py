@@ -10,7 +10,7 @@ from typing import TextIO, TypeVar
 from ..model import Source
 from ..sources import JsonlChunk, SourcePart
 
-_S = TypeVar("_S", Source, Source | SourcePart, Source | SourcePart | JsonlChunk, Source | JsonlChunk)
+_S = TypeVar("_S", bound=Source | SourcePart | JsonlChunk)  # a source, a streamed part or a raw chunk
 
 __all__ = ["Progress"]
 

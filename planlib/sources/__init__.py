@@ -8,7 +8,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal, TypeVar, overload
+from typing import BinaryIO, Literal, TypeVar, overload
 
 import attrs
 
@@ -194,12 +194,15 @@ def _jsonl_sources(shown: str, real: Path) -> Iterator[Source]:
 
 def iter_jsonl(real: Path, shown: str) -> Iterator[tuple[str, Statement, str | None]]:
     """(document id, statement, title) for each record of a JSONL file, read lazily."""
+    with _open_jsonl(real, shown) as handle:
+        yield from parse_lines(handle, shown, 1, {}, {})
+
+
+def _open_jsonl(real: Path, shown: str) -> BinaryIO:
     try:
-        handle = real.open("rb")
+        return real.open("rb")
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror or exc}", where=shown) from None
-    with handle:
-        yield from parse_lines(handle, shown, 1, {}, {})
 
 
 def parse_lines(
@@ -384,13 +387,9 @@ def stream_sources(
 
 
 def _jsonl_chunks(shown: str, real: Path) -> Iterator[JsonlChunk]:
-    try:
-        handle = real.open("rb")
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror or exc}", where=shown) from None
     blank = True
     number = 1
-    with handle:
+    with _open_jsonl(real, shown) as handle:
         while lines := list(itertools.islice(handle, PART_STATEMENTS)):
             if blank:  # blank as the parser sees it: after the BOM, in Unicode's whitespace
                 if number == 1 and lines[0].startswith(b"\xef\xbb\xbf"):
