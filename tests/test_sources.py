@@ -120,6 +120,24 @@ def test_folders_are_read_recursively_in_sorted_order(tmp_path: Path) -> None:
     assert ids == [f"{tmp_path.as_posix()}/a.txt", f"{tmp_path.as_posix()}/b/z.md"]
 
 
+def test_a_file_named_more_than_once_is_read_once(tmp_path: Path) -> None:
+    """A file named twice, or also through its folder or a link, is read once, with a warning
+    naming it: its statements are not counted, or shown as evidence, twice."""
+    (tmp_path / "a.txt").write_text("Alpha said so.", encoding="utf-8")
+    (tmp_path / "c.jsonl").write_text('{"text": "One.", "source": "d"}\n', encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "a.txt")
+    named = [tmp_path, tmp_path / "a.txt", tmp_path / "c.jsonl", tmp_path / "link.txt"]
+    for raw in (False, True):
+        with pytest.warns(planlib.PlanlibWarning, match="named more than once") as caught:
+            read = list(planlib.stream_sources(named, raw=raw))
+        assert [getattr(r, "id", getattr(r, "path", None)) for r in read[:1]] == [f"{tmp_path.as_posix()}/a.txt"]
+        assert len(read) == 2  # a.txt and c.jsonl, each once (the folder's link.txt is a.txt too)
+        assert len(caught) == 4  # link.txt in the folder, then each of the three named again
+    with pytest.warns(planlib.PlanlibWarning, match="the same file as"):
+        (only,) = planlib.read_sources([tmp_path / "a.txt", tmp_path / "link.txt"])
+    assert only.id == f"{tmp_path.as_posix()}/a.txt"
+
+
 def test_jsonl_records_become_statements(tmp_path: Path) -> None:
     """JSONL records keep their fields; each source's text is its records joined by newlines."""
     p = tmp_path / "c.jsonl"

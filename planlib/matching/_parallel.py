@@ -226,8 +226,6 @@ def run(
             tally.merge(part)
         else:
             part, summary = future.result()
-            if chunk.line == 1:  # the file's top: read afresh, even if it was named twice
-                bases[chunk.path] = {}
             place(part, summary, chunk.path, bases.setdefault(chunk.path, {}), tally)
         done_statements += part.statements
         if progress is not None:

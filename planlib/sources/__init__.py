@@ -106,6 +106,18 @@ def _files(paths: Sequence[Path | str] | Path | str | None) -> Iterator[tuple[st
         paths = [paths]
     if not paths:
         raise SourceError("no sources given", hint="name files or folders to read")
+    first: dict[Path, str] = {}  # each file read once, however often it is named
+    for shown, real in _named(paths):
+        key = real.resolve()
+        if key not in first:
+            first[key] = shown
+            yield shown, real
+            continue
+        again = shown if shown == first[key] else f"{shown} (the same file as {first[key]})"
+        warnings.warn(f"{again}: named more than once, read once", PlanlibWarning, stacklevel=3)
+
+
+def _named(paths: Sequence[Path | str]) -> Iterator[tuple[str, Path]]:
     for given in paths:
         p = Path(given)
         if p.is_dir():
