@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -41,9 +42,24 @@ def test_counts_and_erases_on_a_terminal() -> None:
     progress = Progress(out, interval=0.0)
     assert list(progress.track(sources)) == sources
     text = out.getvalue()
-    assert "5 read" in text and f"{sum(len(s.statements) for s in sources)} statements" in text
+    assert "5 files" in text and f"{sum(len(s.statements) for s in sources)} statements" in text
     last = text.rsplit("\r", 2)
     assert last[-1] == "" and last[-2].strip() == "", "the final write blanks the line and returns"
+
+
+def test_counts_files_not_the_pieces_they_are_streamed_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JSONL file streamed in parts or raw chunks counts as one file; its statements (raw:
+    its lines) all count."""
+    monkeypatch.setattr(planlib.sources, "PART_STATEMENTS", 7)
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(f'{{"text": "Line {i}.", "source": "d{i % 3}"}}\n' for i in range(50)), encoding="utf-8")
+    (tmp_path / "a.txt").write_text("One. Two.", encoding="utf-8")
+    for raw in (False, True):
+        progress = Progress(Terminal(), interval=0.0)
+        pieces = list(progress.track(planlib.stream_sources([path, tmp_path / "a.txt"], raw=raw)))
+        assert len(pieces) > 2  # the JSONL file came in several pieces
+        assert (progress.files, progress.statements) == (2, 52)
+        assert "2 files, 52 statements" in progress.line()
 
 
 def test_redraws_at_most_every_interval() -> None:

@@ -16,7 +16,7 @@ __all__ = ["Progress"]
 
 
 class Progress:
-    """Counts sources and statements as they pass and redraws one line, at most every ``interval`` seconds.
+    """Counts files and statements as they pass and redraws one line, at most every ``interval`` seconds.
 
     Silent unless ``stream`` (standard error by default) is a terminal, so piped and redirected
     runs, logs and tests see nothing. The line is erased when the sources run out.
@@ -29,17 +29,23 @@ class Progress:
         self.enabled = _isatty(self.stream)
         self.interval = interval
         self.clock = clock
-        self.sources = 0
+        self.files = 0
         self.statements = 0
+        self._path: str | None = None
         self._drawn = 0
+        self._spins = 0
         self._last: float | None = None
 
     def track(self, sources: Iterable[_S]) -> Iterator[_S]:
-        """Yield the sources (or streamed source parts or chunks) unchanged, counting each and its
-        statements (a chunk's lines, blank ones too: it is not parsed yet)."""
+        """Yield the sources (or streamed source parts or chunks) unchanged, counting the files
+        they come from (a file's pieces come one after another) and their statements (a chunk's
+        lines, blank ones too: it is not parsed yet)."""
         try:
             for source in sources:
-                self.sources += 1
+                path = source.info["path"] if isinstance(source, SourcePart) else source.path
+                if path != self._path:
+                    self.files += 1
+                    self._path = path
                 self.statements += source.lines if isinstance(source, JsonlChunk) else len(source.statements)
                 self._draw()
                 yield source
@@ -48,8 +54,9 @@ class Progress:
 
     def line(self) -> str:
         """The text of the progress line."""
-        spin = "|/-\\"[self.sources % 4]
-        return f"planlib: {spin} reading sources: {self.sources:,} read, {self.statements:,} statements"
+        spin = "|/-\\"[self._spins % 4]
+        files = f"{self.files:,} file" + ("" if self.files == 1 else "s")
+        return f"planlib: {spin} reading sources: {files}, {self.statements:,} statements"
 
     def _draw(self, force: bool = False) -> None:
         if not self.enabled:
@@ -58,6 +65,7 @@ class Progress:
         if not force and self._last is not None and now - self._last < self.interval:
             return
         self._last = now
+        self._spins += 1
         text = self.line()
         self.stream.write("\r" + text + " " * max(0, self._drawn - len(text)))
         self.stream.flush()
