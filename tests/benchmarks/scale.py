@@ -20,7 +20,11 @@ read from os.wait4:
   and with ``--jobs 1`` and ``--jobs 2``, against a script that reads the same JSONL and runs
   cdist. Peak RSS is that of the ``--jobs 1`` command (one process holds everything);
 - two ``--jobs 1`` commands started together, against one alone: the throughput two busy
-  processes get from this machine, the ceiling ``--jobs 2`` can reach.
+  processes get from this machine, the ceiling ``--jobs 2`` can reach;
+- start-up: the same commands on a 20-statement corpus (imports, plan, workers, output), and
+  from it ``--jobs 2`` ÷ ``--jobs 1`` past start-up, ``(T1 - S1) / (T2 - S2)``, and the most
+  ``--jobs 2`` could give end to end, ``T1 / (S2 + (T1 - S1) / ceiling)``: what start-up
+  leaves of the ratio at small N.
 
 All figures are ratios within this one run; absolute rates depend on the machine and its load.
 Each timing is the best of ``--repeat`` tries (default 3), taken in turn (all the ways once, then
@@ -178,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     py = sys.executable
     rows: dict[int, dict[str, Any]] = {}
+    tiny = work / "corpus-20.jsonl"
+    if not tiny.exists():
+        _run([py, str(HERE / "corpus.py"), "--n", "20", "-o", str(tiny)])
     for n in args.n:
         path = work / f"corpus-{n}.jsonl"
         if not path.exists():
@@ -192,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         if full:
             timed["cmd_auto"] = cmd
             timed["cdist_script"] = [py, "-c", CDIST_SCRIPT, str(path)]
+            start = [py, "-m", "planlib", "table", "--sources", str(tiny), "--format", "json", "--top", "10",
+                     "-o", str(work / "out.json")]
+            timed |= {f"start_j{jobs}": [*start, "--jobs", str(jobs)] for jobs in (1, 2)}
         for _try in range(args.repeat):
             for mode in ("planlib", "planlib2", "cdist", "naive") if full else ():
                 _wall, rss, out = _run([py, __file__, "--worker", mode, str(path)])
@@ -235,6 +245,18 @@ def _report(rows: dict[int, dict[str, Any]]) -> None:
         print(f"| {n:,} | {r['cmd_auto']:.1f} (auto = {r['auto_jobs']}) | {r['cdist_script'] / r['cmd_auto']:.2f} "
               f"| {r['cdist_script']:.1f} | {r['cmd_j1']:.1f} | {r['cdist_script'] / r['cmd_j1']:.2f} | {r['cmd_j2']:.1f} "
               f"| {r['cmd_j1'] / r['cmd_j2']:.2f} | {2 * r['cmd_j1'] / r['pair_j1']:.2f} | {r['cmd_j1_rss']} |")
+    print()
+    print("Start-up (the command on a 20-statement corpus) and what it leaves of jobs 2 ÷ jobs 1:")
+    print()
+    print("| N | start-up --jobs 1 s | start-up --jobs 2 s | jobs 2 ÷ jobs 1 past start-up "
+          "| most jobs 2 ÷ jobs 1 end to end, at the side-by-side ceiling |")
+    print("|---:|---:|---:|---:|---:|")
+    for n, r in rows.items():
+        if "start_j1" in r:
+            ceiling = 2 * r["cmd_j1"] / r["pair_j1"]
+            past = (r["cmd_j1"] - r["start_j1"]) / (r["cmd_j2"] - r["start_j2"])
+            most = r["cmd_j1"] / (r["start_j2"] + (r["cmd_j1"] - r["start_j1"]) / ceiling)
+            print(f"| {n:,} | {r['start_j1']:.2f} | {r['start_j2']:.2f} | {past:.2f} | {most:.2f} |")
     print()
     for n, r in rows.items():
         if "quality" in r:
