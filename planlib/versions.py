@@ -67,6 +67,30 @@ class MultiTable:
 
         return multi_dict(self)
 
+    def to_json(self, layout: str = "provision") -> str:
+        """The tables and best versions as JSON text, as ``planlib table --plan A --plan B`` prints it."""
+        from .render.versions import multi_json
+
+        return multi_json(self, layout)
+
+    def to_markdown(self, layout: str = "provision") -> str:
+        """Each plan's table in turn, then the best version per statement, as Markdown."""
+        from .render.versions import multi_markdown
+
+        return multi_markdown(self, layout)
+
+    def to_csv(self, layout: str = "provision") -> str:
+        """One CSV of every plan's rows, with a leading ``plan`` column."""
+        from .render.versions import multi_csv
+
+        return multi_csv(self, layout)
+
+    def to_html(self, layout: str = "provision") -> str:
+        """Every plan's table and the best versions as one self-contained HTML page."""
+        from .render.versions import multi_html
+
+        return multi_html(self, layout)
+
 
 def match_plans(
     plans: Sequence[Plan],

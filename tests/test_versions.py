@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import planlib
+from planlib.cli import main
 
 US = "us-28-point-2025-11"
 E3 = "e3-counterproposal-2025-11"
@@ -56,3 +59,18 @@ def test_duplicate_plans_refused(versions: tuple[planlib.Plan, planlib.Plan]) ->
     """The same plan twice is a ValueError, not two identical tables."""
     with pytest.raises(ValueError, match="distinct"):
         planlib.match_plans([versions[0], versions[0]])
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "json", "html"])
+@pytest.mark.parametrize("layout", ["provision", "source"])
+def test_multi_table_methods_print_what_the_command_prints(
+    versions: tuple[planlib.Plan, planlib.Plan], tmp_path: Path, fmt: str, layout: str,
+) -> None:
+    """``MultiTable.to_json`` and the rest give the bytes ``planlib table --plan A --plan B``
+    writes, as ``ProvisionTable``'s methods do for one plan."""
+    target = tmp_path / f"out.{fmt}"
+    args = ["table", "--plan", US, "--plan", E3, "--top", "2", "--format", fmt, "--layout", layout, "-o", str(target)]
+    assert main(args) == 0
+    multi = planlib.match_plans(list(versions), planlib.read_sources(), top=2)
+    method = {"md": multi.to_markdown, "csv": multi.to_csv, "json": multi.to_json, "html": multi.to_html}[fmt]
+    assert method(layout=layout) == target.read_bytes().decode("utf-8")  # as written: CSV keeps its CRLF
