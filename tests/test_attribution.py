@@ -128,6 +128,24 @@ def test_general_constructions_are_read(text: str, quote: str, speaker: str | No
     assert (s.speaker, s.outlet) == (speaker, outlet)
 
 
+@pytest.mark.parametrize(
+    ("text", "cited", "outlet"),
+    [
+        ("Axios reported, citing two U.S. officials.", "two U.S. officials", "Axios"),
+        ("According to U.S. officials, the plan changed.", "U.S. officials", None),
+        ("The plan changed, according to two U.S. officials.", "two U.S. officials", None),
+        ("Kyiv balked, citing the Defence Ministry.", "the Defence Ministry", None),
+        ("The talks stalled, citing security concerns.", None, None),
+        ("The army pressed on, citing the capture of a town.", None, None),
+    ],
+)
+def test_cited_is_a_source_and_abbreviations_do_not_end_it(text: str, cited: str | None, outlet: str | None) -> None:
+    """What follows "citing" or "according to" is cited only when it reads as a source (a source
+    noun, an institution, a person), and the full stop of U.S. does not cut it short."""
+    (s,) = planlib.read_text(text, source="t").statements
+    assert (s.cited, s.outlet) == (cited, outlet)
+
+
 def test_role_phrase_refers_back_to_the_last_person_named() -> None:
     """'the head of state added' after a president is named is that president."""
     src = planlib.read_text('Vladimir Putin spoke on Friday. "We are ready," the head of state added.', source="t")

@@ -266,8 +266,11 @@ class _Reader:
                     outlet = self.last_outlet
                     decided = True
                 if cited is None and groups.get("cited"):
-                    cited = groups["cited"].strip()
-                    decided = True
+                    # "citing officials", not "citing security concerns": a source the subject rules know
+                    c = self.classify(groups["cited"])
+                    if c is not None and c.value:
+                        cited = c.value
+                        decided = True
                 if not subject_done and groups.get("subject"):
                     d = self.classify(groups["subject"])
                     if d is not None and d.kind in ("speaker", "carry") and not (speaker_fixed and asks):
