@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import types
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -41,6 +43,31 @@ def test_nearest_choice_equals_a_full_scan(vocab: Vocabulary, data: st.DataObjec
     """A plan word with up to three random edits meets the same typo choice as a scan of all choices."""
     word = _edited(data.draw(st.sampled_from(vocab._typo_choices)), edits)
     assert _nearest(vocab, word) == _scan(vocab, word)
+
+
+@settings(max_examples=400)
+@given(choices=st.lists(st.text("abcdefghijklmnopqrstuvw", min_size=6, max_size=14), min_size=1, max_size=4),
+       data=st.data(), edits=st.lists(st.tuples(st.sampled_from("dis"), st.integers(0, 20), st.sampled_from("axyz")),
+                                      max_size=2))
+def test_the_letter_test_passes_every_word_within_reach(
+    choices: list[str], data: st.DataObject, edits: list[tuple[str, int, str]],
+) -> None:
+    """The few-letter test that spares words the typo scan lets through every word that has a
+    choice within its budget of edits (so the scan's answer never changes), and stops some
+    that have none."""
+    word = _edited(data.draw(st.sampled_from(choices)), edits)
+    budget = typo_budget(len(word))
+    test = types.SimpleNamespace(_heads={c[:3] for c in choices}, _ends={c[-3:] for c in choices},
+                                 _grams={c[i : i + 4] for c in choices for i in range(len(c) - 3)})
+    if budget and any(Levenshtein.distance(word, c) <= budget for c in choices):
+        assert Vocabulary._may_be_near(test, word, budget)  # type: ignore[arg-type]
+
+
+def test_the_letter_test_stops_words_out_of_reach(vocab: Vocabulary) -> None:
+    """Long words that share no first, last or middle letters with any choice skip the scan."""
+    assert not vocab._may_be_near("qqqqqqq", 1) and not vocab._may_be_near("qqqqqqqqqqqq", 2)
+    choice = vocab._typo_choices[0]
+    assert vocab._may_be_near(choice[:3] + "qqqq", 1) and vocab._may_be_near("qqqq" + choice[-3:], 1)
 
 
 def test_nearest_choice_on_corpus_words(vocab: Vocabulary) -> None:

@@ -2,7 +2,8 @@
 
 Each distinct corpus word is folded and looked up once (cached); words not found exactly are
 compared once against the vocabulary with rapidfuzz, within a typo budget that grows with
-the word's length. Nothing here scores statements against provisions.
+the word's length (unless a test on a few of its letters shows no vocabulary word is within
+reach). Nothing here scores statements against provisions.
 """
 
 from __future__ import annotations
@@ -110,6 +111,9 @@ class Vocabulary:
                     self._spelled.setdefault(word.spelled, word.key)
         self._typo_choices = sorted(self._spelled)
         self._near: dict[int, list[str]] = {}
+        self._heads = {c[:3] for c in self._typo_choices}  # for _may_be_near: see there
+        self._ends = {c[-3:] for c in self._typo_choices}
+        self._grams = {c[i : i + 4] for c in self._typo_choices for i in range(len(c) - 3)}
         self._words: dict[str, _Seen] = {}  # corpus word -> what it is to this vocabulary
         self._stop = lex.stopwords
         self._negates = lex.negates
@@ -155,6 +159,24 @@ class Vocabulary:
         word = folded.spelled
         return typo_budget(len(word)) if word.isalpha() and self._typo_choices else 0
 
+    def _may_be_near(self, word: str, budget: int) -> bool:
+        """False only if no typo choice is within ``budget`` edits of ``word``: a test on a few
+        letters that spares most words the Levenshtein scan, never changing its answer.
+
+        Cut a word of 6 letters or more into its first three, the middle and its last three.
+        An edit (a letter changed, dropped or put in) falls within one part at most, so with one
+        edit the first or the last three stay as they were, and with two, of a word of 10 or
+        more, one part does: a choice within reach starts with the word's first three letters,
+        ends with its last three, or holds its middle, and so its middle's first four letters.
+        """
+        if word[:3] in self._heads or word[-3:] in self._ends:
+            return True
+        if budget == 1 and len(word) >= 6:
+            return False
+        if budget == 2 and len(word) >= 10:
+            return word[3:7] in self._grams
+        return True  # a budget these parts do not bound: scan
+
     def _typo_match(self, word: str, choice: str) -> WordMatch:
         return WordMatch(self._spelled[choice], True, fuzz.ratio(word, choice), choice)
 
@@ -192,7 +214,7 @@ class Vocabulary:
             folded = _fold(surface)
             found[i] = self._exact(folded)
             budget = 0 if found[i] is not None else self._typo_budget(folded)
-            if budget:
+            if budget and self._may_be_near(folded.spelled, budget):
                 typos.setdefault((len(folded.spelled), budget), []).append((i, folded.spelled))
         for (length, budget), queries in sorted(typos.items()):
             choices = self._choices_near(length, budget)  # no choice of another length is near enough
@@ -210,9 +232,9 @@ class Vocabulary:
 
     def _typo(self, folded: Folded) -> WordMatch | None:
         budget = self._typo_budget(folded)
-        if not budget:
-            return None
         word = folded.spelled
+        if not budget or not self._may_be_near(word, budget):
+            return None
         best = process.extractOne(word, self._choices_near(len(word), budget), scorer=Levenshtein.distance,
                                   score_cutoff=budget)
         return None if best is None else self._typo_match(word, best[0])
