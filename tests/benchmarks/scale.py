@@ -29,7 +29,9 @@ read from os.wait4:
 All figures are ratios within this one run; absolute rates depend on the machine and its load.
 Each timing is the best of ``--repeat`` tries (default 3), taken in turn (all the ways once, then
 all again), so that a slow spell of a shared machine does not land on one side of a ratio;
-peak RSS is the largest of the tries.
+at a small N, whose tries take seconds, tries go on (up to ten times ``--repeat``) until the
+N has had ``--budget`` seconds (default 30), since a single slow spell there moves a
+half-second command by a tenth. Peak RSS is the largest of the tries.
 """
 
 from __future__ import annotations
@@ -173,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="above N statements, time only the whole command with --jobs 1 (to save time)")
     parser.add_argument("--repeat", type=int, default=3, metavar="R",
                         help="time every way R times, in turn, and keep the best (default 3)")
+    parser.add_argument("--budget", type=float, default=30.0, metavar="S",
+                        help="at each N, take more tries, in turn, until S seconds have passed (default 30)")
     parser.add_argument("--worker", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -202,7 +206,9 @@ def main(argv: list[str] | None = None) -> int:
             start = [py, "-m", "planlib", "table", "--sources", str(tiny), "--format", "json", "--top", "10",
                      "-o", str(work / "out.json")]
             timed |= {f"start_j{jobs}": [*start, "--jobs", str(jobs)] for jobs in (1, 2)}
-        for _try in range(args.repeat):
+        began, tries = time.perf_counter(), 0
+        while tries < args.repeat or (time.perf_counter() - began < args.budget and tries < 10 * args.repeat):
+            tries += 1
             for mode in ("planlib", "planlib2", "cdist", "naive") if full else ():
                 _wall, rss, out = _run([py, __file__, "--worker", mode, str(path)])
                 res = json.loads(out)
@@ -217,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         from planlib.scale import auto_jobs
 
         row["auto_jobs"] = auto_jobs([path])
+        row["tries"] = tries
         rows[n] = row
         print(f"N={n:,}: " + json.dumps(row), file=sys.stderr, flush=True)
     _report(rows)
@@ -263,6 +270,7 @@ def _report(rows: dict[int, dict[str, Any]]) -> None:
             q = r["quality"]
             print(f"quality at N={n:,} (planted pairs): planlib P/R/F1 {q['planlib'][0]:.3f}/{q['planlib'][1]:.3f}/"
                   f"{q['planlib'][2]:.3f}; cdist best threshold {q['cdist'][0]:.3f}/{q['cdist'][1]:.3f}/{q['cdist'][2]:.3f}")
+    print("tries (each way, in turn; best kept): " + ", ".join(f"{r['tries']} at N={n:,}" for n, r in rows.items()))
     ns = sorted(rows)
     for small, big in itertools.pairwise(ns):
         a, b = rows[small], rows[big]
