@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..model import Evidence, Statement
@@ -81,10 +81,11 @@ def iter_dumps(data: Any) -> Iterator[str]:
 
 _PIECE = 512  # values of at most this many parts are written in one piece; bigger ones part by part
 _quote = json.encoder.encode_basestring  # the C function json itself uses for ensure_ascii=False
+_CONTAINERS = (dict, list, tuple)
 
 
 def _pieces(o: Any, level: int) -> Iterator[str]:
-    if not isinstance(o, (dict, list, tuple)) or _room(o, _PIECE) >= 0:
+    if not isinstance(o, _CONTAINERS) or _room(o, _PIECE) >= 0:
         out: list[str] = []
         _encode(o, level, out)
         yield "".join(out)
@@ -97,29 +98,38 @@ def _pieces(o: Any, level: int) -> Iterator[str]:
     yield closing
 
 
-def _room(o: Any, room: int) -> int:
-    """``room`` less the parts of ``o`` (values, items), counted only until it runs out (< 0)."""
+def _room(o: dict[Any, Any] | list[Any] | tuple[Any, ...], room: int) -> int:
+    """``room`` less the parts of ``o`` (itself, its values and theirs), counted only until it
+    runs out (< 0). Scalars are counted in the loop, without a call each."""
     room -= 1
-    if isinstance(o, dict):
-        o = o.values()
-    elif not isinstance(o, (list, tuple)):
-        return room
-    for value in o:
-        room = _room(value, room)
+    for value in o.values() if isinstance(o, dict) else o:
+        room = _room(value, room) if isinstance(value, _CONTAINERS) else room - 1
         if room < 0:
             break
     return room
 
 
+def _indent(level: int) -> str:
+    """A new line and the indent of ``level`` (cached: a document has few levels)."""
+    try:
+        return _INDENTS[level]
+    except IndexError:
+        _INDENTS.extend("\n" + "  " * n for n in range(len(_INDENTS), level + 1))
+        return _INDENTS[level]
+
+
+_INDENTS: list[str] = []
+
+
 def _brackets(o: dict[Any, Any] | list[Any] | tuple[Any, ...], level: int) -> tuple[str, str]:
     """How a non-empty dict or list at indent ``level`` opens and closes."""
-    return ("{", "\n" + "  " * level + "}") if isinstance(o, dict) else ("[", "\n" + "  " * level + "]")
+    return ("{", _indent(level) + "}") if isinstance(o, dict) else ("[", _indent(level) + "]")
 
 
 def _members(o: dict[Any, Any] | list[Any] | tuple[Any, ...], level: int) -> Iterator[tuple[str, Any]]:
     """Each value of a dict or list at indent ``level``, with what is written before it (the
     comma, the new line and indent, and a dict's key)."""
-    inner = "\n" + "  " * (level + 1)
+    inner = _indent(level + 1)
     if isinstance(o, dict):
         for i, (key, value) in enumerate(o.items()):
             yield f"{',' if i else ''}{inner}{_quote(_key(key))}: ", value
@@ -131,8 +141,41 @@ def _members(o: dict[Any, Any] | list[Any] | tuple[Any, ...], level: int) -> Ite
 
 
 def _encode(o: Any, level: int, out: list[str]) -> None:
-    """Append the JSON of ``o`` at indent ``level`` to ``out``, exactly as json.dumps(indent=2) writes it."""
-    if isinstance(o, str):
+    """Append the JSON of ``o`` at indent ``level`` to ``out``, exactly as json.dumps(indent=2) writes it.
+
+    A container's members are written in its own loop; its scalars (most values) by the
+    function for their exact type, without a call of this one each."""
+    if isinstance(o, dict):
+        if not o:
+            out.append("{}")
+            return
+        inner = _indent(level + 1)
+        before = "{" + inner
+        for key, value in o.items():
+            out.append(before + _quote(key if type(key) is str else _key(key)) + ": ")
+            scalar = _SCALARS.get(type(value))
+            if scalar is not None:
+                out.append(scalar(value))
+            else:
+                _encode(value, level + 1, out)
+            before = "," + inner
+        out.append(_indent(level) + "}")
+    elif isinstance(o, (list, tuple)):
+        if not o:
+            out.append("[]")
+            return
+        inner = _indent(level + 1)
+        before = "[" + inner
+        for value in o:
+            out.append(before)
+            scalar = _SCALARS.get(type(value))
+            if scalar is not None:
+                out.append(scalar(value))
+            else:
+                _encode(value, level + 1, out)
+            before = "," + inner
+        out.append(_indent(level) + "]")
+    elif isinstance(o, str):
         out.append(_quote(o))
     elif o is None:
         out.append("null")
@@ -144,16 +187,6 @@ def _encode(o: Any, level: int, out: list[str]) -> None:
         out.append(int.__repr__(o))
     elif isinstance(o, float):
         out.append(_float(o))
-    elif isinstance(o, (list, tuple, dict)):
-        if not o:
-            out.append("{}" if isinstance(o, dict) else "[]")
-            return
-        opening, closing = _brackets(o, level)
-        out.append(opening)
-        for before, value in _members(o, level):
-            out.append(before)
-            _encode(value, level + 1, out)
-        out.append(closing)
     else:
         raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
 
@@ -166,6 +199,12 @@ def _float(o: float) -> str:
     if o == -float("inf"):
         return "-Infinity"
     return float.__repr__(o)
+
+
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: _quote, int: int.__repr__, float: _float, bool: lambda b: "true" if b else "false", type(None): lambda _: "null",
+}
+"""How a value of exactly each of these types is written (subclasses go the long way)."""
 
 
 def _key(key: Any) -> str:
