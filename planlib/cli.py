@@ -28,7 +28,7 @@ __all__ = ["EXIT_CODES", "main"]
 
 EXIT_CODES = {
     0: "success",
-    1: "bad input: a plan, source or data file could not be used (the message names it)",
+    1: "bad input or output: a plan, source or data file could not be used, or the output not written (the message names it)",
     2: "bad usage: unknown command or option, or a bad option value",
     130: "interrupted",
 }
@@ -178,11 +178,22 @@ def _fmt(args: argparse.Namespace, allowed: Sequence[str]) -> str:
 
 def _emit(text: str | Iterable[str], output: str | None) -> None:
     """Print, or write the file atomically: a failed run never leaves a partial file behind.
-    ``text`` may come in pieces, written as they come."""
+    ``text`` may come in pieces, written as they come. A write that fails (a full disk, a
+    closed standard output) is a :class:`PlanlibError`; what standard output already took
+    stays there, but the command then exits non-zero."""
     pieces = (text,) if isinstance(text, str) else text
     if output is None:
-        sys.stdout.writelines(pieces)
-        sys.stdout.flush()
+        if sys.stdout is None:
+            raise PlanlibError("cannot write: standard output is closed", where="standard output",
+                               hint="give -o FILE")
+        try:
+            sys.stdout.writelines(pieces)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise PlanlibError(f"cannot write: {exc.strerror or exc}; the output is incomplete",
+                               where="standard output", hint="free some space, or write elsewhere with -o FILE") from None
         return
     target = Path(output)
     try:
@@ -194,6 +205,10 @@ def _emit(text: str | Iterable[str], output: str | None) -> None:
             handle.writelines(pieces)
         os.chmod(tmp, _mode(target))
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise PlanlibError(f"cannot write: {exc.strerror or exc}; nothing was written", where=output,
+                           hint="free some space, or choose another folder") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -117,6 +117,43 @@ def test_output_file_is_written_whole_and_format_inferred(tmp_path: Path) -> Non
     assert not failed.exists() and not list(tmp_path.glob(".f.json.*"))
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_on_standard_output_is_one_line() -> None:
+    """Standard output that cannot take the table (here /dev/full) is one line and status 1, not a traceback."""
+    for fmt in ("md", "json"):
+        with open("/dev/full", "w", encoding="utf-8") as full:
+            out = subprocess.run([sys.executable, "-m", "planlib", "table", "--format", fmt], stdout=full,
+                                 stderr=subprocess.PIPE, text=True, cwd=ROOT, check=False)
+        lines = out.stderr.strip().splitlines()
+        assert out.returncode == 1, out.stderr
+        assert len(lines) == 1 and "standard output" in lines[0] and "cannot write" in lines[0], lines
+
+
+def test_closed_standard_output_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """With standard output closed (Python sets it to None), the command says so and suggests -o."""
+    monkeypatch.setattr(sys, "stdout", None)
+    assert main(["table"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "standard output is closed" in err[0] and "-o FILE" in err[0]
+
+
+def test_a_failed_write_to_a_file_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """-o onto a disk that fills up midway: one line naming the file, no file, no temporary left behind."""
+    import errno
+    import os
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "replace", full)
+    target = tmp_path / "t.md"
+    assert main(["table", "-o", str(target)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(target) in err[0] and os.strerror(errno.ENOSPC) in err[0], err
+    assert not target.exists() and not list(tmp_path.iterdir())
+
+
 def test_help_documents_exit_statuses() -> None:
     """--help names every exit status."""
     out = run("table", "--help")
