@@ -41,7 +41,8 @@ def test_held_out_reporting_agrees_with_readers() -> None:
 
 def test_blind_third_set_agrees_with_readers() -> None:
     """On a third set labelled blind (after the readers were last changed), speaker and outlet
-    agree with a reader's on at least 85% (measured 46 of 51 when the set was added)."""
+    agree with a reader's on at least 85% (measured 46 of 51 when the set was added; 47 since
+    sentence openers are dropped from names, a fix its misses showed)."""
     good, total, misses = _agreement(REPORTING.parent / "reporting3")
     assert total >= 50
     assert good / total >= 0.85, "\n".join(misses)
@@ -75,6 +76,32 @@ def test_unknown_full_name_stays_as_written_and_carries_to_surname() -> None:
     """A name outside the registry is kept as written, and its surname alone later means the same person."""
     src = planlib.read_text("Foreign Minister Anna Kowalczyk said talks went well. Later Kowalczyk said more.", source="t")
     assert [s.speaker for s in src.statements] == ["Anna Kowalczyk", "Anna Kowalczyk"]
+
+
+def test_an_honorific_makes_a_lone_surname_a_person_kept_as_written() -> None:
+    """'according to Mr. Smith' names a person even though no one of that name was introduced:
+    kept as written with the honorific, and the bare surname later means the same person.
+    Without an honorific a lone capitalised word is no one."""
+    text = "The cap is final, according to Mr. Smith. Later Smith said more. Dr. Kowal, a historian, warned of it."
+    assert [s.speaker for s in planlib.read_text(text, source="t").statements] == ["Mr. Smith", "Mr. Smith", "Dr. Kowal"]
+    assert planlib.read_text("The cap is final, according to Smith.", source="t").statements[0].speaker is None
+    (prof,) = planlib.read_text("Professor Anna Kowal said the zone would not hold.", source="t").statements
+    assert prof.speaker == "Anna Kowal"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "outlet"),
+    [
+        ("As Reuters reported, the plan caps the army.", None, "Reuters"),
+        ("As The Telegraph reported, the cap was raised.", None, "The Telegraph"),
+        ("As Anna Kowal said, the zone would not hold.", "Anna Kowal", None),
+        ("When asked, Anna Kowal said the zone would not hold.", "Anna Kowal", None),
+    ],
+)
+def test_a_sentence_opener_is_no_part_of_a_name(text: str, speaker: str | None, outlet: str | None) -> None:
+    """'As Reuters reported' is an outlet, not a person called 'As Reuters'; an opener is dropped from a name."""
+    (s,) = planlib.read_text(text, source="t").statements
+    assert (s.speaker, s.outlet) == (speaker, outlet)
 
 
 def test_pronoun_carry_over_resets_at_a_heading() -> None:

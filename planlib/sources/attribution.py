@@ -19,9 +19,10 @@ from .outlets import Outlets, load_outlets
 __all__ = ["Rules", "attribute", "compile_rules"]
 
 _UP = "A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ"
-_TOKEN = rf"(?:[{_UP}]\.(?:\s?[{_UP}]\.)*|[{_UP}][\w'’\-]*)"
+_TOKEN = rf"(?:[{_UP}]\.(?:\s?[{_UP}]\.)*|[{_UP}][a-z]{{1,3}}\.(?=\s[{_UP}])|[{_UP}][\w'’\-]*)"
 NAME = rf"(?<![\w'’.-]){_TOKEN}(?:\s(?:{_TOKEN}|von|van|der|de|al|bin|da|di|le)){{0,5}}"
-"""A capitalised name as written: "Anna Smith", "K. Surname", "Anna van der Berg"."""
+"""A capitalised name as written: "Anna Smith", "K. Surname", "Anna van der Berg", "Mr. Smith"
+(a short abbreviation with its full stop counts when a capitalised word follows)."""
 
 _DETERMINERS = ("a", "an", "one", "two", "three", "four", "five", "several", "some", "many", "other",
                 "the", "its", "his", "her", "their")
@@ -70,6 +71,7 @@ class Rules:
     generic_roles: frozenset[str]
     role_phrases: dict[str, str]
     name: re.Pattern[str]
+    honorifics: frozenset[str] = frozenset()
 
 
 def compile_rules(cues: Cues, outlets: Outlets, where: str = "data/cues.toml") -> Rules:
@@ -122,6 +124,7 @@ def compile_rules(cues: Cues, outlets: Outlets, where: str = "data/cues.toml") -
         generic_roles=frozenset(w.casefold() for w in _words(table, "generic_roles", where)),
         role_phrases=_role_phrases(table, where),
         name=re.compile(NAME),
+        honorifics=frozenset(w.casefold().rstrip(".") for w in _words(table, "honorifics", where)),
     )
 
 
@@ -172,6 +175,8 @@ class _Reader:
             kept.pop(0)
         if all(t.isupper() for t in kept):  # an all-caps run is a heading unless the registry knows it
             return None
+        if kept != tokens and self.outlets.canonical(" ".join(kept)) is not None:  # "As The Telegraph reported"
+            return None
         if len(kept) >= 2 and all(t[0].isupper() and not (t.isupper() and len(t) <= 3) for t in kept):
             written = " ".join(kept)
             if learn and written not in self.names:
@@ -181,6 +186,12 @@ class _Reader:
             for full in reversed(self.names):
                 if full.split()[-1] == kept[0]:
                     return full, kept[0]
+            before = tokens[len(tokens) - 2] if len(tokens) >= 2 else ""
+            if before.casefold().rstrip(".") in self.rules.honorifics and kept[0][0].isupper() and kept[0][1:].islower():
+                titled = f"{before} {kept[0]}"  # no one of that surname was named: kept as written
+                if learn and titled not in self.names:
+                    self.names.append(titled)
+                return titled, titled
         return None
 
     def classify(self, subject: str) -> _Decision | None:
