@@ -107,6 +107,8 @@ class Lexicon:
     multipliers: dict[str, float] = attrs.field(factory=dict, eq=False)
     negators: frozenset[str] = frozenset()
     negation_window: int = 3
+    plan_words: frozenset[str] = frozenset()
+    """Words that show a statement speaks of what is proposed or to come ("would", "plan")."""
     _any_rule: re.Pattern[str] | None = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -151,9 +153,13 @@ class Lexicon:
         window = table.get("negation_window", 3)
         if not isinstance(window, int) or isinstance(window, bool) or window < 0:
             raise RegistryFormatError("negation_window must be a whole number", where=where)
+        plan_words = table.get("plan_words", [])
+        if not isinstance(plan_words, list) or not all(isinstance(w, str) for w in plan_words):
+            raise RegistryFormatError("plan_words must be a list of strings", where=where)
         return cls(
             frozenset(w.casefold() for w in stop), tuple(rules), {str(k).casefold(): float(v) for k, v in mult.items()},
             frozenset(w.casefold().replace("’", "'") for w in neg), window,
+            frozenset(w.casefold().replace("’", "'") for w in plan_words),
         )
 
     def negates(self, word: str) -> bool:

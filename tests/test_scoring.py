@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,7 +14,7 @@ import planlib
 from planlib.matching.scoring import Matcher, _Cover, _explained_away, _multi_fold, _term_spans, _Word
 from planlib.matching.vocabulary import Term
 from planlib.model import Evidence, Statement, TermHit
-from planlib.text import figures, tokens
+from planlib.text import Token, figures, tokens
 
 from .conftest import REPORTING
 
@@ -51,10 +53,20 @@ def reference_evidence(m: Matcher, statement: Statement) -> list[Evidence]:
     negated = m._negated_starts([m._lexicon.negates(t.surface) for t in raw], [t.start for t in raw])
     out = []
     for pi in sorted(found):
-        ev = m._score(pi, found[pi], statement, nums, negated, cover)
+        ev = m._score(pi, found[pi], statement, nums, negated, cover, background=_reference_background(m, raw))
         if ev is not None:
             out.append(ev)
     return _explained_away(out)
+
+
+def _reference_background(m: Matcher, raw: list[Token]) -> bool:
+    """The documented history rule, word by word: a year before the plan's date, and no plan word."""
+    if not m.plan.date or not m._lexicon.plan_words:
+        return False
+    plan_year = int(m.plan.date[:4])
+    years = [int(t.surface) for t in raw if re.fullmatch(r"\d{4}", t.surface) and 1500 <= int(t.surface) <= 2099]
+    plan_words = {w.casefold() for w in m._lexicon.plan_words}
+    return any(y < plan_year for y in years) and not any(t.surface.casefold().replace("’", "'") in plan_words for t in raw)
 
 
 def _reference_hit(m: Matcher, statement: Statement, term: Term, words: list[_Word], first: int, last: int,
@@ -168,3 +180,55 @@ def test_an_ascii_word_folds_as_the_full_fold_would(surface: str) -> None:
     key = _STEMMER.stemWord(spelled) if spelled.isalpha() else spelled
     got = fold_word.__wrapped__(surface)
     assert (got.case, got.ascii, got.spelled, got.key) == (case, ascii_form, spelled, key)
+
+
+_HISTORY = "In 1994 Kyiv gave up its nuclear arsenal in exchange for security guarantees from the United States."
+
+
+def _only(m: Matcher, text: str, provision: str) -> Evidence:
+    (s,) = planlib.read_text(text, source="t").statements
+    (ev,) = [e for e in m.evidence(s) if e.provision == provision]
+    return ev
+
+
+def test_a_statement_naming_an_earlier_year_and_no_plan_word_is_cut_as_history(matcher: Matcher) -> None:
+    """A year before the plan's date and none of the lexicon's plan words: the score keeps
+    BACKGROUND_FACTOR of itself, the cut is its own component and the evidence is flagged;
+    the same plan without a date makes no such cut."""
+    from planlib.matching.scoring import BACKGROUND_FACTOR
+
+    ev = _only(matcher, _HISTORY, "us-guarantee")
+    assert "background" in ev.flags
+    (cut,) = [c for c in ev.components if c.name == "background"]
+    before = sum(c.points for c in ev.components if c.name != "background")
+    assert cut.value == BACKGROUND_FACTOR and cut.points < 0
+    assert ev.score == pytest.approx(before * BACKGROUND_FACTOR, abs=0.2)
+    assert "background" in ev.explain()
+    undated = _only(Matcher(attrs.evolve(matcher.plan, date=None)), _HISTORY, "us-guarantee")
+    assert undated.flags == () and undated.score == pytest.approx(before, abs=0.2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _HISTORY.replace("1994", "2026"),  # not before the plan
+        _HISTORY.replace("gave up", "would give up"),  # what is to come
+        _HISTORY[:-1] + ", and the plan repeats that bargain.",  # speaks of the plan
+        _HISTORY.replace("In 1994 ", "After 600,000 troops, "),  # no year at all
+    ],
+)
+def test_no_cut_without_an_earlier_year_or_with_a_plan_word(matcher: Matcher, text: str) -> None:
+    """A later year, a modal, a plan word or no year: the statement is not history."""
+    ev = _only(matcher, text, "us-guarantee")
+    assert "background" not in ev.flags and all(c.name != "background" for c in ev.components)
+
+
+def test_plan_words_are_read_from_the_lexicon_and_checked() -> None:
+    """`plan_words` in the lexicon: a list of strings, folded to lower case; anything else names the file."""
+    from planlib.errors import RegistryFormatError
+    from planlib.text import Lexicon
+
+    assert Lexicon.from_toml({"plan_words": ["Would", "Plan’s"]}, "lex.toml").plan_words == {"would", "plan's"}
+    assert Lexicon.from_toml({}, "lex.toml").plan_words == frozenset()
+    with pytest.raises(RegistryFormatError, match=r"lex\.toml.*plan_words must be a list of strings"):
+        Lexicon.from_toml({"plan_words": "would"}, "lex.toml")

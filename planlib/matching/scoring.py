@@ -17,13 +17,14 @@ from ..text import FOLDS, Figure, figures, lexicon, tokens
 from ..text import words as _surfaces_of
 from .vocabulary import NEGATES, Term, Vocabulary, _Seen, whole_concepts
 
-__all__ = ["COMPONENTS", "KIND_FACTORS", "Matcher", "Weights"]
+__all__ = ["BACKGROUND_FACTOR", "COMPONENTS", "KIND_FACTORS", "Matcher", "Weights"]
 
 COMPONENTS = {
     "coverage": "share of the provision's concepts found, each weighted by how rare it is in the plan",
     "proximity": "how close together the concepts stand in the statement",
     "phrase": "rapidfuzz token_set_ratio between the statement and the provision's title and summary",
     "kind": "deduction for statement kinds that say less (headlines, headings)",
+    "background": "deduction for a statement that names a year before the plan's and no word of a plan or of what is to come",
 }
 """Each score component and what it measures, in words (shown in explanations and docs)."""
 
@@ -32,6 +33,11 @@ _NONE: tuple[frozenset[int], int] = (frozenset(), 0)
 
 KIND_FACTORS = {"headline": 0.9, "heading": 0.9}
 """Share of the score a statement of this kind keeps (1.0 for kinds not listed)."""
+
+BACKGROUND_FACTOR = 0.6
+"""Share of the score a statement reading as history keeps: one of its words is a year (four
+digits, 1500–2099) before the plan's date and none is one of the lexicon's ``plan_words``
+("In 1994 Kyiv gave up ...")."""
 
 
 @attrs.frozen
@@ -141,6 +147,8 @@ class Matcher:
             if self._required[pi] <= self._figures[pi] and len(self._figures[pi]) >= p.needed
         )
         self._has_figure = [any(c.kind == "figure" for c in p.concepts) for p in plan.provisions]
+        year = (plan.date or "")[:4]
+        self._plan_year = int(year) if year.isdigit() and lex.plan_words else None  # no date: no history test
         bit = self.vocabulary.concept_bit
         self._bit_provision = [pi for pi, p in enumerate(plan.provisions) for _c in p.concepts]
         self._masks = [  # per provision, as concept masks: all, required, figures; and how many it needs
@@ -183,8 +191,9 @@ class Matcher:
             negated = self._negated_starts(flags, [start for start, _end in _spans(text, surfaces)])
         out = []
         processed = default_process(text)  # once for every provision scored
+        background = self._plan_year is not None and self._background(surfaces)
         for pi in sorted(found):
-            ev = self._score(pi, found[pi], statement, nums, negated, cover, processed)
+            ev = self._score(pi, found[pi], statement, nums, negated, cover, processed, background)
             if ev is not None:
                 out.append(ev)
         return _explained_away(out)
@@ -291,6 +300,14 @@ class Matcher:
             have |= figures_
         return have & required == required and have.bit_count() >= needed
 
+    def _background(self, surfaces: list[str]) -> bool:
+        """Whether a statement reads as history (see :data:`BACKGROUND_FACTOR`)."""
+        year = self._plan_year
+        if year is None or not any(len(w) == 4 and w.isdigit() and 1500 <= int(w) < year for w in surfaces):
+            return False
+        words = self._lexicon.plan_words
+        return not any(w.casefold().replace("’", "'") in words for w in surfaces)
+
     def _negated_starts(self, negates: Sequence[bool], starts: Sequence[int]) -> frozenset[int]:
         """Local start offsets of words standing within the negation window after a negator,
         given for each word of the statement whether it negates and where it starts."""
@@ -307,6 +324,7 @@ class Matcher:
     def _score(
         self, pi: int, by_concept: dict[int, list[TermHit]], statement: Statement, nums: list[Figure],
         negated: frozenset[int], cover: Mapping[TermHit, _Cover] | None = None, processed: str | None = None,
+        background: bool = False,
     ) -> Evidence | None:
         provision = self.plan.provisions[pi]
         flags: list[str] = []
@@ -365,6 +383,9 @@ class Matcher:
         factor = KIND_FACTORS.get(statement.kind, 1.0)
         if factor != 1.0:
             parts.append(("kind", factor, subtotal * (factor - 1.0)))
+        if background:
+            flags.append("background")
+            parts.append(("background", BACKGROUND_FACTOR, sum(p for _n, _v, p in parts) * (BACKGROUND_FACTOR - 1.0)))
         score = round(sum(p for _n, _v, p in parts), 1)
         components = [Component(n, COMPONENTS[n], round(v, 3), round(p, 1)) for n, v, p in parts]
         concepts = [
