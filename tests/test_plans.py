@@ -129,3 +129,20 @@ def test_select_takes_ids_refs_and_bare_points(plan: planlib.Plan) -> None:
     assert {p.ref for p in plan.select("24")} >= {"24a", "24b", "24c", "24d"}
     assert [p.id for p in plan.select("crimea-recognition")] == ["crimea-recognition"]
     assert {p.id for p in plan.select("21d")} == {"donbas-withdrawal", "demilitarized-zone"}
+
+
+def test_bundled_terms_with_a_non_or_re_prefix_also_list_the_closed_form() -> None:
+    """AP and the New York Times write 'nonaggression' and 'reenter' where others hyphenate; a
+    hyphen splits a word for the matcher, so each bundled term with such a prefix lists both."""
+    import re
+
+    missing = []
+    for plan in map(planlib.load_plan, planlib.bundled_plans()):
+        for provision in plan.provisions:
+            for concept in provision.concepts:
+                terms = set(concept.terms)
+                for term in terms:
+                    closed = re.sub(r"\b(non|re)-(?=[a-z])", r"\1", term)
+                    if closed != term and closed not in terms:
+                        missing.append(f"{plan.id} {provision.id} {concept.name}: {term!r} without {closed!r}")
+    assert not missing, "\n".join(missing)
