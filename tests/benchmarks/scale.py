@@ -68,6 +68,17 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "statements": len(texts)}
 """
 
 
+def _recipe() -> str:
+    """A digest of what a corpus file is made from: the generator's source and the bundled
+    plan's concept terms (the planted labels are drawn again in memory, so a corpus written
+    before the plan changed would be scored against the wrong labels)."""
+    import hashlib
+
+    made = hashlib.sha256((HERE / "corpus.py").read_bytes())
+    made.update(json.dumps(corpus._concept_terms(None)).encode())
+    return made.hexdigest()[:10]
+
+
 def _run(argv: list[str]) -> tuple[float, int, str]:
     """Wall seconds, peak RSS in MB and stdout of one subprocess."""
     t0 = time.perf_counter()
@@ -183,7 +194,9 @@ def _byte_compile() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--workdir", default=None, help="where corpora are written (default: a temporary folder)")
+    parser.add_argument("--workdir", default=None,
+                        help="where corpora are written and kept for the next run, named by N and a digest of"
+                             " the generator and the plan (default: a temporary folder)")
     parser.add_argument("--full-upto", type=int, default=10**9, metavar="N",
                         help="above N statements, time only the whole command with --jobs 1 (to save time)")
     parser.add_argument("--repeat", type=int, default=3, metavar="R",
@@ -200,11 +213,12 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     py = sys.executable
     rows: dict[int, dict[str, Any]] = {}
-    tiny = work / "corpus-20.jsonl"
+    made = _recipe()  # corpora written by another plan or generator are not these: new names
+    tiny = work / f"corpus-20-{made}.jsonl"
     if not tiny.exists():
         _run([py, str(HERE / "corpus.py"), "--n", "20", "-o", str(tiny)])
     for n in args.n:
-        path = work / f"corpus-{n}.jsonl"
+        path = work / f"corpus-{n}-{made}.jsonl"
         if not path.exists():
             _run([py, str(HERE / "corpus.py"), "--n", str(n), "-o", str(path)])
         row: dict[str, Any] = {}
