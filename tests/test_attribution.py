@@ -87,6 +87,8 @@ def test_an_honorific_makes_a_lone_surname_a_person_kept_as_written() -> None:
     assert planlib.read_text("The cap is final, according to Smith.", source="t").statements[0].speaker is None
     (prof,) = planlib.read_text("Professor Anna Kowal said the zone would not hold.", source="t").statements
     assert prof.speaker == "Anna Kowal"
+    (mac,) = planlib.read_text("The zone would not hold, Ms. McDonald said.", source="t").statements
+    assert mac.speaker == "Ms. McDonald"
 
 
 @pytest.mark.parametrize(

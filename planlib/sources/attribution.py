@@ -187,7 +187,7 @@ class _Reader:
                 if full.split()[-1] == kept[0]:
                     return full, kept[0]
             before = tokens[len(tokens) - 2] if len(tokens) >= 2 else ""
-            if before.casefold().rstrip(".") in self.rules.honorifics and kept[0][0].isupper() and kept[0][1:].islower():
+            if before.casefold().rstrip(".") in self.rules.honorifics and kept[0][0].isupper() and not kept[0].isupper():
                 titled = f"{before} {kept[0]}"  # no one of that surname was named: kept as written
                 if learn and titled not in self.names:
                     self.names.append(titled)
