@@ -205,12 +205,11 @@ def _emit(text: str | Iterable[str], output: str | None) -> None:
             handle.writelines(pieces)
         os.chmod(tmp, _mode(target))
         os.replace(tmp, target)
-    except OSError as exc:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise PlanlibError(f"cannot write: {exc.strerror or exc}; nothing was written", where=output,
-                           hint="free some space, or choose another folder") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise PlanlibError(f"cannot write: {exc.strerror or exc}; nothing was written", where=output,
+                               hint="free some space, or choose another folder") from None
         raise
 
 

@@ -191,7 +191,7 @@ class Matcher:
             negated = self._negated_starts(flags, [start for start, _end in _spans(text, surfaces)])
         out = []
         processed = default_process(text)  # once for every provision scored
-        background = self._plan_year is not None and self._background(surfaces)
+        background = self._background(surfaces)
         for pi in sorted(found):
             ev = self._score(pi, found[pi], statement, nums, negated, cover, processed, background)
             if ev is not None:

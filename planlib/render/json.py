@@ -144,7 +144,8 @@ def _encode(o: Any, level: int, out: list[str]) -> None:
     """Append the JSON of ``o`` at indent ``level`` to ``out``, exactly as json.dumps(indent=2) writes it.
 
     A container's members are written in its own loop; its scalars (most values) by the
-    function for their exact type, without a call of this one each."""
+    function for their exact type, without a call of this one each. Dicts and lists keep
+    loops of their own: one shared loop over (key text, value) pairs wrote 10–15% slower."""
     if isinstance(o, dict):
         if not o:
             out.append("{}")

@@ -186,7 +186,7 @@ class _Reader:
             for full in reversed(self.names):
                 if full.split()[-1] == kept[0]:
                     return full, kept[0]
-            before = tokens[len(tokens) - 2] if len(tokens) >= 2 else ""
+            before = tokens[-2] if len(tokens) >= 2 else ""
             if before.casefold().rstrip(".") in self.rules.honorifics and kept[0][0].isupper() and not kept[0].isupper():
                 titled = f"{before} {kept[0]}"  # no one of that surname was named: kept as written
                 if learn and titled not in self.names:
