@@ -1,8 +1,6 @@
-"""Vocabulary look-ups: the length-filtered typo look-up finds exactly the choice a full rapidfuzz scan finds."""
+"""Vocabulary look-ups: the indexed typo look-up finds exactly the choice a full scan finds."""
 
 from __future__ import annotations
-
-import types
 
 import pytest
 from hypothesis import given, settings
@@ -11,8 +9,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 import planlib
-from planlib.matching.vocabulary import Vocabulary, typo_budget
+from planlib.matching.vocabulary import TypoIndex, Vocabulary, typo_budget
 from planlib.text import fold_word
+
+from .reference_matcher import levenshtein
 
 
 @pytest.fixture(scope="module")
@@ -45,29 +45,32 @@ def test_nearest_choice_equals_a_full_scan(vocab: Vocabulary, data: st.DataObjec
     assert _nearest(vocab, word) == _scan(vocab, word)
 
 
-@settings(max_examples=400)
-@given(choices=st.lists(st.text("abcdefghijklmnopqrstuvw", min_size=6, max_size=14), min_size=1, max_size=4),
-       data=st.data(), edits=st.lists(st.tuples(st.sampled_from("dis"), st.integers(0, 20), st.sampled_from("axyz")),
-                                      max_size=2))
-def test_the_letter_test_passes_every_word_within_reach(
-    choices: list[str], data: st.DataObject, edits: list[tuple[str, int, str]],
+@settings(max_examples=500)
+@given(choices=st.lists(st.text("abcde", min_size=1, max_size=14), min_size=1, max_size=12, unique=True),
+       data=st.data(), budget=st.integers(0, 3),
+       edits=st.lists(st.tuples(st.sampled_from("dis"), st.integers(0, 20), st.sampled_from("abcxy")), max_size=4))
+def test_the_index_finds_what_a_scan_of_every_choice_finds(
+    choices: list[str], data: st.DataObject, budget: int, edits: list[tuple[str, int, str]],
 ) -> None:
-    """The few-letter test that spares words the typo scan lets through every word that has a
-    choice within its budget of edits (so the scan's answer never changes), and stops some
-    that have none."""
-    word = _edited(data.draw(st.sampled_from(choices)), edits)
-    budget = typo_budget(len(word))
-    test = types.SimpleNamespace(_heads={c[:3] for c in choices}, _ends={c[-3:] for c in choices},
-                                 _grams={c[i : i + 4] for c in choices for i in range(len(c) - 3)})
-    if budget and any(Levenshtein.distance(word, c) <= budget for c in choices):
-        assert Vocabulary._may_be_near(test, word, budget)  # type: ignore[arg-type]
+    """On made-up choices of a few letters (so that many lie near each other), a choice edited
+    up to four times, or any short word, meets in the index the choice a plain scan finds: the
+    fewest edits within the budget, the first in sorted order on a tie, none beyond it."""
+    choices.sort()
+    word = data.draw(st.one_of(st.just(_edited(data.draw(st.sampled_from(choices)), edits)),
+                               st.text("abcde", max_size=12)))
+    nearest = min(((levenshtein(word, c), c) for c in choices), default=None)
+    expected = nearest[1] if budget and nearest is not None and nearest[0] <= budget else None
+    assert TypoIndex(choices).nearest(word, budget) == expected
 
 
-def test_the_letter_test_stops_words_out_of_reach(vocab: Vocabulary) -> None:
-    """Long words that share no first, last or middle letters with any choice skip the scan."""
-    assert not vocab._may_be_near("qqqqqqq", 1) and not vocab._may_be_near("qqqqqqqqqqqq", 2)
-    choice = vocab._typo_choices[0]
-    assert vocab._may_be_near(choice[:3] + "qqqq", 1) and vocab._may_be_near("qqqq" + choice[-3:], 1)
+def test_the_index_compares_few_choices(vocab: Vocabulary) -> None:
+    """The point of the index: a word far from every plan word is compared with none of them,
+    and a typo of one with a handful, not the whole vocabulary."""
+    index = vocab._typos
+    assert list(index._sharing("qqqqqqq", 1)) == [] and list(index._sharing("qqqqqqqqqqqq", 2)) == []
+    assert "withdrawal" in vocab._typo_choices
+    near = list(index._sharing("withdrawl", 1))
+    assert "withdrawal" in near and len(near) < len(vocab._typo_choices) / 20
 
 
 def test_nearest_choice_on_corpus_words(vocab: Vocabulary) -> None:
@@ -100,43 +103,26 @@ def _edited(word: str, edits: list[tuple[str, int, str]]) -> str:
     return word
 
 
-@given(data=st.data(), n=st.integers(0, 80))
-def test_priming_a_batch_gives_the_one_at_a_time_answers(plan: planlib.Plan, data: st.DataObject, n: int) -> None:
-    """Vocabulary.prime, which looks many new words up together (one cdist per typo budget),
-    leaves every word with the match lookup() finds for it alone: plan words, their typos, case
-    and stop words, words of other scripts, repeats."""
-    fresh, primed = Vocabulary(plan), Vocabulary(plan)
-    plan_words = st.sampled_from(fresh._typo_choices)
-    word = st.one_of(
-        st.builds(_edited, plan_words, _EDITS),
-        plan_words.map(str.upper),
-        st.sampled_from(["the", "and", "Росія", "Kyiv", "ceasefire", "ceasfire", "1991", "x"]),
-        st.text(st.characters(categories=["L"]), min_size=1, max_size=14),
-    )
-    words = data.draw(st.lists(word, min_size=n, max_size=n))
-    primed.prime(words)
-    assert [primed.lookup(w) for w in words] == [fresh.lookup(w) for w in words]
-    assert [primed.postings(w) for w in words] == [fresh.postings(w) for w in words]
-
-
-def test_priming_breaks_ties_as_one_at_a_time(plan: planlib.Plan) -> None:
-    """A word equally near two plan words (one letter from each) meets the same one of them,
-    primed in a batch or looked up alone."""
+def test_a_tie_goes_to_the_first_choice_in_sorted_order(plan: planlib.Plan) -> None:
+    """A word equally near two plan words (one letter from each) meets the first of them in
+    sorted order, as a scan does."""
     from rapidfuzz.distance import Levenshtein as L
 
-    fresh, primed = Vocabulary(plan), Vocabulary(plan)
-    choices = [c for c in fresh._typo_choices if 6 <= len(c) < 10]
-    between = []
+    vocab = Vocabulary(plan)
+    choices = [c for c in vocab._typo_choices if 6 <= len(c) < 10]
+    between = set()
     for a in choices:
         for b in choices:
             if a < b and len(a) == len(b) and L.distance(a, b) == 2:
                 diff = [i for i in range(len(a)) if a[i] != b[i]]
                 if len(diff) == 2:
                     i = diff[0]
-                    between.append(a[:i] + b[i] + a[i + 1 :])  # one substitution from each
-    assert len(between) >= 32  # enough to be primed together
-    primed.prime(between)
-    assert [primed.lookup(w) for w in between] == [fresh.lookup(w) for w in between]
+                    between.add(a[:i] + b[i] + a[i + 1 :])  # one substitution from each
+    between = {w for w in between if w not in vocab._spelled and fold_word(w).key not in vocab.by_key}
+    assert len(between) >= 10
+    for word in sorted(between):
+        first = min(c for c in vocab._typo_choices if L.distance(word, c) == 1)
+        assert _nearest(vocab, word) == _scan(vocab, word) == first, word
 
 
 def _whole_by_scan(vocab: Vocabulary, words: list[str]) -> int:

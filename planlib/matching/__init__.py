@@ -13,7 +13,7 @@ from ..results import ProvisionTable, Tally
 from ..sources import JsonlChunk, jsonl_info
 from ._parallel import DEFAULT_BATCH, SKIPPED_KINDS, batched, chunk_statements, matchable, recipe, run, uncollected, work
 from .scoring import COMPONENTS, KIND_FACTORS, Matcher, Weights
-from .vocabulary import Vocabulary, typo_budget
+from .vocabulary import TypoIndex, Vocabulary, typo_budget
 
 if TYPE_CHECKING:
     from ..sources import SourcePart
@@ -26,6 +26,7 @@ __all__ = [
     "KIND_FACTORS",
     "SKIPPED_KINDS",
     "Matcher",
+    "TypoIndex",
     "Vocabulary",
     "Weights",
     "match",

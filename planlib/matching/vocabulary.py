@@ -1,9 +1,9 @@
 """A plan's concepts compiled into one look-up table of folded words, built once per plan.
 
 Each distinct corpus word is folded and looked up once (cached); words not found exactly are
-compared once against the vocabulary with rapidfuzz, within a typo budget that grows with
-the word's length (unless a test on a few of its letters shows no vocabulary word is within
-reach). Nothing here scores statements against provisions.
+compared once against the vocabulary words that share an unedited piece with them (see
+:class:`TypoIndex`), within a typo budget that grows with the word's length. Nothing here
+scores statements against provisions.
 """
 
 from __future__ import annotations
@@ -15,18 +15,14 @@ from collections.abc import Iterable, Sequence
 from typing import cast
 
 import attrs
-import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from ..model import Concept, Plan, Provision
 from ..places import Gazetteer, load_gazetteer
 from ..text import Folded, fold_label, fold_word, lexicon, tokens
 
-__all__ = ["CACHE_WORDS", "PRIME_AT_LEAST", "Term", "Vocabulary", "WordMatch", "typo_budget", "whole_concepts"]
-
-PRIME_AT_LEAST = 32
-"""Fewest new words :meth:`Vocabulary.prime` looks up together (fewer go one at a time)."""
+__all__ = ["CACHE_WORDS", "Term", "TypoIndex", "Vocabulary", "WordMatch", "typo_budget", "whole_concepts"]
 
 CACHE_WORDS = 1 << 18
 """Distinct corpus words a vocabulary remembers; past this the cache starts afresh, so memory
@@ -40,6 +36,67 @@ def typo_budget(length: int) -> int:
     if length < 6:
         return 0
     return 1 if length < 10 else 2
+
+
+class TypoIndex:
+    """Typo choices (sorted words) indexed by pieces of them: :meth:`nearest` finds the choice
+    a word is fewest edits from, within a budget, as a scan of every choice would, but measures
+    the distance only to the few choices that share an unedited piece with the word.
+
+    The pieces: a word's first and last ``len // (budget + 1)`` letters, and ``budget - 1``
+    parts of what lies between them. An edit (a letter changed, dropped or put in) falls within
+    one part at most (a letter put in before the first letter counts for the first part, after
+    the last for the last), so a choice within ``budget`` edits keeps one part as it was: it
+    starts with the first, ends with the last, or holds a middle part where the word has it,
+    give or take ``budget`` letters (the edits before a part move it by one letter each at
+    most). The index keeps up to :data:`PIECE` letters of each choice's start and end, and the
+    four letters at each place of it; a word whose parts are too short for that is compared with
+    every choice.
+    """
+
+    PIECE = 5
+    """Most letters of a choice's start and end the index keeps (of a word's, a look-up uses)."""
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        self._choices = tuple(choices)
+        self._starts: dict[str, list[str]] = {}
+        self._ends: dict[str, list[str]] = {}
+        self._middles: dict[tuple[str, int], list[str]] = {}
+        for choice in self._choices:
+            for k in range(1, min(self.PIECE, len(choice)) + 1):
+                self._starts.setdefault(choice[:k], []).append(choice)
+                self._ends.setdefault(choice[-k:], []).append(choice)
+            for at in range(len(choice) - 3):
+                self._middles.setdefault((choice[at : at + 4], at), []).append(choice)
+
+    def nearest(self, word: str, budget: int) -> str | None:
+        """The choice fewest edits from ``word`` if one is within ``budget`` (none for a budget
+        of 0), the first in sorted order on a tie."""
+        if budget < 1:
+            return None
+        best: tuple[int, str] | None = None
+        for choice in self._sharing(word, budget):
+            distance = Levenshtein.distance(word, choice, score_cutoff=budget)
+            if distance <= budget and (best is None or (distance, choice) < best):
+                best = (distance, choice)
+        return None if best is None else best[1]
+
+    def _sharing(self, word: str, budget: int) -> Iterable[str]:
+        """The choices that share a part with ``word`` (see the class), or all of them."""
+        end = len(word) // (budget + 1)
+        between = len(word) - 2 * end
+        if end < 1 or between < 4 * (budget - 1):
+            return self._choices
+        piece = min(end, self.PIECE)
+        found = [self._starts.get(word[:piece]), self._ends.get(word[-piece:])]
+        for part in range(budget - 1):
+            start = end + part * between // (budget - 1)
+            four = word[start : start + 4]
+            found += [self._middles.get((four, at)) for at in range(max(0, start - budget), start + budget + 1)]
+        lists = [f for f in found if f]
+        if len(lists) < 2:
+            return lists[0] if lists else ()  # a list holds a choice once
+        return set(itertools.chain.from_iterable(lists))
 
 
 @attrs.frozen
@@ -110,10 +167,7 @@ class Vocabulary:
                 if word.spelled.isalpha() and typo_budget(len(word.spelled)):
                     self._spelled.setdefault(word.spelled, word.key)
         self._typo_choices = sorted(self._spelled)
-        self._near: dict[int, list[str]] = {}
-        self._heads = {c[:3] for c in self._typo_choices}  # for _may_be_near: see there
-        self._ends = {c[-3:] for c in self._typo_choices}
-        self._grams = {c[i : i + 4] for c in self._typo_choices for i in range(len(c) - 3)}
+        self._typos = TypoIndex(self._typo_choices)
         self._words: dict[str, _Seen] = {}  # corpus word -> what it is to this vocabulary
         self._stop = lex.stopwords
         self._negates = lex.negates
@@ -159,24 +213,6 @@ class Vocabulary:
         word = folded.spelled
         return typo_budget(len(word)) if word.isalpha() and self._typo_choices else 0
 
-    def _may_be_near(self, word: str, budget: int) -> bool:
-        """False only if no typo choice is within ``budget`` edits of ``word``: a test on a few
-        letters that spares most words the Levenshtein scan, never changing its answer.
-
-        Cut a word of 6 letters or more into its first three, the middle and its last three.
-        An edit (a letter changed, dropped or put in) falls within one part at most, so with one
-        edit the first or the last three stay as they were, and with two, of a word of 10 or
-        more, one part does: a choice within reach starts with the word's first three letters,
-        ends with its last three, or holds its middle, and so its middle's first four letters.
-        """
-        if word[:3] in self._heads or word[-3:] in self._ends:
-            return True
-        if budget == 1 and len(word) >= 6:
-            return False
-        if budget == 2 and len(word) >= 10:
-            return word[3:7] in self._grams
-        return True  # a budget these parts do not bound: scan
-
     def _typo_match(self, word: str, choice: str) -> WordMatch:
         return WordMatch(self._spelled[choice], True, fuzz.ratio(word, choice), choice)
 
@@ -196,56 +232,10 @@ class Vocabulary:
         self._words[surface] = seen
         return seen
 
-    def prime(self, surfaces: Iterable[str]) -> None:
-        """Look up, in one go, every word of ``surfaces`` not seen yet: the answers :meth:`lookup`
-        would give one at a time, with the typo search for all of them done by one
-        ``rapidfuzz.process.cdist`` per word length, against the choices near that length only
-        (vectorised, where one word at a time pays a Python call per word). The matcher primes
-        each batch of statements before matching it."""
-        words = self._words
-        fresh = set(surfaces)
-        fresh.difference_update(words)
-        new = sorted(fresh)  # an order of their own, whatever the hash seed
-        if len(new) < PRIME_AT_LEAST:
-            return  # a few new words: one at a time costs less than setting up the matrix
-        found: list[WordMatch | None] = [None] * len(new)
-        typos: dict[tuple[int, int], list[tuple[int, str]]] = {}  # (length, budget) -> (index in new, spelled)
-        for i, surface in enumerate(new):
-            folded = _fold(surface)
-            found[i] = self._exact(folded)
-            budget = 0 if found[i] is not None else self._typo_budget(folded)
-            if budget and self._may_be_near(folded.spelled, budget):
-                typos.setdefault((len(folded.spelled), budget), []).append((i, folded.spelled))
-        for (length, budget), queries in sorted(typos.items()):
-            choices = self._choices_near(length, budget)  # no choice of another length is near enough
-            if not choices:
-                continue
-            distances = process.cdist([w for _i, w in queries], choices, scorer=Levenshtein.distance,
-                                      score_cutoff=budget, dtype=np.int8, workers=1)
-            best = distances.argmin(axis=1).tolist()  # the first nearest, in sorted order, as the scan finds it
-            nearest = distances[np.arange(len(queries)), best].tolist()
-            for (i, word), j, d in zip(queries, best, nearest, strict=True):
-                if d <= budget:
-                    found[i] = self._typo_match(word, choices[j])
-        for surface, match in zip(new, found, strict=True):
-            self._remember(surface, match)
-
     def _typo(self, folded: Folded) -> WordMatch | None:
-        budget = self._typo_budget(folded)
         word = folded.spelled
-        if not budget or not self._may_be_near(word, budget):
-            return None
-        best = process.extractOne(word, self._choices_near(len(word), budget), scorer=Levenshtein.distance,
-                                  score_cutoff=budget)
-        return None if best is None else self._typo_match(word, best[0])
-
-    def _choices_near(self, length: int, budget: int) -> list[str]:
-        """The typo choices whose length is within ``budget`` of ``length``, in the same order:
-        no other choice can be within ``budget`` edits, so the best match is the same."""
-        near = self._near.get(length)
-        if near is None:
-            near = self._near[length] = [c for c in self._typo_choices if abs(len(c) - length) <= budget]
-        return near
+        choice = self._typos.nearest(word, self._typo_budget(folded))
+        return None if choice is None else self._typo_match(word, choice)
 
     def fold_of(self, term: Term, word_index: int, surface: str, match: WordMatch) -> str:
         """Which fold made ``surface`` meet word ``word_index`` of ``term``."""
