@@ -115,6 +115,9 @@ def _spans(text: str, surfaces: list[str]) -> list[tuple[int, int]]:
     return out
 
 
+_LEARN_AT_ONCE = 256  # statements whose new words Matcher.evidence_batch looks up together
+
+
 class Matcher:
     """Finds and scores the provisions of one plan in statements."""
 
@@ -158,8 +161,16 @@ class Matcher:
         return self._evidence(statement, _surfaces_of(statement.text))
 
     def evidence_batch(self, statements: Sequence[Statement]) -> list[list[Evidence]]:
-        """:meth:`evidence` of each statement, in order (one call for a batch)."""
-        return [self._evidence(s, _surfaces_of(s.text)) for s in statements]
+        """:meth:`evidence` of each statement, in order: the same answers, faster for many, since
+        the batch's words new to the vocabulary are looked up first, all together
+        (:meth:`Vocabulary.learn`), and each statement's words then take one dict look-up each."""
+        out: list[list[Evidence]] = []
+        for start in range(0, len(statements), _LEARN_AT_ONCE):  # a batch's words at once would cost memory
+            some = statements[start : start + _LEARN_AT_ONCE]
+            surfaces = [_surfaces_of(s.text) for s in some]
+            self.vocabulary.learn(itertools.chain.from_iterable(surfaces))
+            out.extend(map(self._evidence, some, surfaces))
+        return out
 
     def _evidence(self, statement: Statement, surfaces: list[str]) -> list[Evidence]:
         text = statement.text

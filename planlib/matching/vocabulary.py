@@ -76,7 +76,7 @@ class TypoIndex:
             return None
         best: tuple[int, str] | None = None
         for choice in self._sharing(word, budget):
-            distance = Levenshtein.distance(word, choice, score_cutoff=budget)
+            distance = _distance(word, choice, score_cutoff=budget)
             if distance <= budget and (best is None or (distance, choice) < best):
                 best = (distance, choice)
         return None if best is None else best[1]
@@ -88,15 +88,18 @@ class TypoIndex:
         if end < 1 or between < 4 * (budget - 1):
             return self._choices
         piece = min(end, self.PIECE)
-        found = [self._starts.get(word[:piece]), self._ends.get(word[-piece:])]
+        starts, ends = self._starts.get(word[:piece]), self._ends.get(word[-piece:])
+        if budget == 1:  # most words: no middle part, and most often neither end found
+            if starts is None or ends is None:
+                return starts or ends or ()  # a list holds a choice once
+            return {*starts, *ends}
+        found = {*(starts or ()), *(ends or ())}
         for part in range(budget - 1):
             start = end + part * between // (budget - 1)
             four = word[start : start + 4]
-            found += [self._middles.get((four, at)) for at in range(max(0, start - budget), start + budget + 1)]
-        lists = [f for f in found if f]
-        if len(lists) < 2:
-            return lists[0] if lists else ()  # a list holds a choice once
-        return set(itertools.chain.from_iterable(lists))
+            for at in range(max(0, start - budget), start + budget + 1):
+                found.update(self._middles.get((four, at), ()))
+        return found
 
 
 @attrs.frozen
@@ -255,6 +258,13 @@ class Vocabulary:
         :meth:`concept_bit` bits (0 for a word of no term)."""
         return self._seen(surface).concepts
 
+    def learn(self, surfaces: Iterable[str]) -> None:
+        """Look up every word of ``surfaces`` not seen yet (:meth:`entries` then finds each
+        with one dict look-up)."""
+        fresh = set(surfaces).difference(self._words)  # not difference_update: that walks the whole cache
+        for surface in fresh:
+            self._seen(surface)
+
     def entries(self, surfaces: list[str]) -> list[_Seen]:
         """What each of a statement's words is to this vocabulary (its postings and concept
         masks), in order: one dict look-up per word already seen. The matcher's hot path."""
@@ -319,6 +329,7 @@ NEGATES = operator.attrgetter("negates")
 """Whether a word's entry (:meth:`Vocabulary.entries`) negates what follows it."""
 _KEY = operator.attrgetter("key")
 _fold = fold_word.__wrapped__
+_distance = Levenshtein.distance
 
 
 def _surface_forms(concept: Concept, gaz: Gazetteer) -> list[tuple[str, str | None, str | None]]:
