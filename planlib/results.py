@@ -181,7 +181,9 @@ class Tally:
         self.evidence: list[list[Evidence]] = [[] for _ in self.ids]
         self.support = [0] * len(self.ids)
         self.conflicts = [0] * len(self.ids)
-        self.supporting: list[set[str]] = [set() for _ in self.ids]
+        self.supporting: dict[str, int] = {}
+        """Per supporting source id, the provisions it supports, as a mask (bit ``i``: provision
+        ``i``): one entry a source, where a set per provision held it once for each of them."""
         self.sources: dict[str, dict[str, str | None]] = {}
         self.statements = 0
 
@@ -199,7 +201,8 @@ class Tally:
             self.conflicts[i] += 1
         else:
             self.support[i] += 1
-            self.supporting[i].add(ev.statement.source)
+            source = ev.statement.source
+            self.supporting[source] = self.supporting.get(source, 0) | 1 << i
         kept = self.evidence[i]
         kept.append(ev)
         if self._cut is not None and len(kept) > self._cut:
@@ -238,7 +241,8 @@ class Tally:
             self.evidence[i] = self._best(self.evidence[i] + other.evidence[i])
             self.support[i] += other.support[i]
             self.conflicts[i] += other.conflicts[i]
-            self.supporting[i] |= other.supporting[i]
+        for source, mask in other.supporting.items():
+            self.supporting[source] = self.supporting.get(source, 0) | mask
         for info in other.sources.values():
             self.add_source(info)
         self.statements += other.statements
@@ -248,12 +252,19 @@ class Tally:
         """The provision table of everything tallied (``plan`` is the one the tally was made for)."""
         if tuple(p.id for p in plan.provisions) != self.ids:
             raise ValueError("the tally was made for another plan")
+        supporting: list[list[str]] = [[] for _ in self.ids]
+        for source, mask in self.supporting.items():
+            while mask:
+                low = mask & -mask
+                supporting[low.bit_length() - 1].append(source)
+                mask ^= low
         rows = [
-            ProvisionRow(p, self._best(list(self.evidence[i])), self.support[i], frozenset(self.supporting[i]),
+            ProvisionRow(p, self._best(list(self.evidence[i])), self.support[i], frozenset(supporting[i]),
                          self.conflicts[i])
             for i, p in enumerate(plan.provisions)
         ]
-        return ProvisionTable(plan, self.settings, _sorted_infos(self.sources.values()), rows, self.statements)
+        sources = [self.sources[sid] for sid in sorted(self.sources)]  # one info per id already: no copy to dedupe
+        return ProvisionTable(plan, self.settings, sources, rows, self.statements)
 
 
 SortKey = tuple[float, str, int, int, str]

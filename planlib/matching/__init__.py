@@ -96,14 +96,29 @@ def _match(
     batch_size: int,
     progress: Callable[[int], None] | None,
 ) -> ProvisionTable:
-    min_score, include_all = settings["min_score"], settings["include_all"]
     tally = Tally(plan, settings)
     if executor is not None:
         key, blob = recipe(plan, gazetteer, matcher)
         in_flight = 2 * max(1, getattr(executor, "_max_workers", 0) or 4)
-        items = work(sources, tally, include_all, batch_size, max(1, batch_size // _RAMP))
+        items = work(sources, tally, settings["include_all"], batch_size, max(1, batch_size // _RAMP))
         run(executor, key, blob, settings, items, tally, progress, in_flight)
-        return tally.table(plan)
+    else:
+        _tally_here(plan, sources, tally, settings, gazetteer, matcher, batch_size, progress)
+    return tally.table(plan)  # the matcher, its word cache and the last batch are gone by now: a lower peak
+
+
+def _tally_here(
+    plan: Plan,
+    sources: Iterable[Source | SourcePart | JsonlChunk],
+    tally: Tally,
+    settings: dict[str, Any],
+    gazetteer: Gazetteer | None,
+    matcher: Matcher | None,
+    batch_size: int,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Match ``sources`` in this process into ``tally``."""
+    min_score, include_all = settings["min_score"], settings["include_all"]
     files: dict[str, tuple[dict[str, int], dict[str, int]]] = {}  # per JSONL file read as chunks: offsets, counts
 
     def statements() -> Iterator[Statement]:
@@ -130,7 +145,6 @@ def _match(
     tally.statements = count
     if progress is not None and count % batch_size:
         progress(count)
-    return tally.table(plan)
 
 
 _RAMP = 8  # with an executor, batches start at batch_size // _RAMP statements and double
