@@ -104,11 +104,11 @@ def _edited(word: str, edits: list[tuple[str, int, str]]) -> str:
 
 
 @given(data=st.data(), n=st.integers(0, 60))
-def test_learning_a_batch_gives_the_one_at_a_time_answers(plan: planlib.Plan, data: st.DataObject, n: int) -> None:
-    """Vocabulary.learn, which looks a batch's new words up before its statements are matched,
+def test_priming_a_batch_gives_the_one_at_a_time_answers(plan: planlib.Plan, data: st.DataObject, n: int) -> None:
+    """Vocabulary.prime, which looks a batch's new words up before its statements are matched,
     leaves every word with the match lookup() finds for it alone (plan words, their typos,
     case and stop words, words of other scripts, repeats), and each of them remembered."""
-    fresh, learned = Vocabulary(plan), Vocabulary(plan)
+    fresh, primed = Vocabulary(plan), Vocabulary(plan)
     plan_words = st.sampled_from(fresh._typo_choices)
     word = st.one_of(
         st.builds(_edited, plan_words, _EDITS),
@@ -117,10 +117,10 @@ def test_learning_a_batch_gives_the_one_at_a_time_answers(plan: planlib.Plan, da
         st.text(st.characters(categories=["L"]), min_size=1, max_size=14),
     )
     words = data.draw(st.lists(word, min_size=n, max_size=n))
-    learned.learn(words)
-    assert set(words) <= set(learned._words)
-    assert [learned.lookup(w) for w in words] == [fresh.lookup(w) for w in words]
-    assert [learned.postings(w) for w in words] == [fresh.postings(w) for w in words]
+    primed.prime(words)
+    assert set(words) <= set(primed._words)
+    assert [primed.lookup(w) for w in words] == [fresh.lookup(w) for w in words]
+    assert [primed.postings(w) for w in words] == [fresh.postings(w) for w in words]
 
 
 def test_a_tie_goes_to_the_first_choice_in_sorted_order(plan: planlib.Plan) -> None:

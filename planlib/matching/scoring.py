@@ -163,12 +163,12 @@ class Matcher:
     def evidence_batch(self, statements: Sequence[Statement]) -> list[list[Evidence]]:
         """:meth:`evidence` of each statement, in order: the same answers, faster for many, since
         the batch's words new to the vocabulary are looked up first, all together
-        (:meth:`Vocabulary.learn`), and each statement's words then take one dict look-up each."""
+        (:meth:`Vocabulary.prime`), and each statement's words then take one dict look-up each."""
         out: list[list[Evidence]] = []
         for start in range(0, len(statements), _LEARN_AT_ONCE):  # a batch's words at once would cost memory
             some = statements[start : start + _LEARN_AT_ONCE]
             surfaces = [_surfaces_of(s.text) for s in some]
-            self.vocabulary.learn(itertools.chain.from_iterable(surfaces))
+            self.vocabulary.prime(itertools.chain.from_iterable(surfaces))
             out.extend(map(self._evidence, some, surfaces))
         return out
 

@@ -258,7 +258,7 @@ class Vocabulary:
         :meth:`concept_bit` bits (0 for a word of no term)."""
         return self._seen(surface).concepts
 
-    def learn(self, surfaces: Iterable[str]) -> None:
+    def prime(self, surfaces: Iterable[str]) -> None:
         """Look up every word of ``surfaces`` not seen yet (:meth:`entries` then finds each
         with one dict look-up)."""
         fresh = set(surfaces).difference(self._words)  # not difference_update: that walks the whole cache
