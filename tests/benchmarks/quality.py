@@ -2,6 +2,8 @@
 
     python tests/benchmarks/quality.py [GOLD.toml ...]
 
+(from a checkout with ``pip install -e '.[bench]'``; BM25 also needs ``pip install bm25s``)
+
 For each labelled set (default: the seed's, and the held-out reporting sets in tests/data),
 prints planlib's precision/recall/F1 at default settings, and the anchors each at its best
 threshold in hindsight: rapidfuzz token_set_ratio(statement, provision title + summary) and
@@ -109,6 +111,10 @@ def run(gold_path: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        raise SystemExit("the token_set_ratio anchor (rapidfuzz cdist) needs NumPy: pip install -e '.[bench]'") from None
     paths = [Path(a) for a in argv] or [p for p in DEFAULT_SETS if p.exists()]
     for p in paths:
         run(p)

@@ -210,6 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         print(json.dumps(_worker(*args.worker)))
         return 0
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        raise SystemExit("the cdist baseline returns NumPy arrays: pip install -e '.[bench]'") from None
     _byte_compile()
     work = Path(args.workdir or tempfile.mkdtemp(prefix="planlib-bench-"))
     work.mkdir(parents=True, exist_ok=True)
