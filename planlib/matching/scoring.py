@@ -115,7 +115,7 @@ def _spans(text: str, surfaces: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-_LEARN_AT_ONCE = 256  # statements whose new words Matcher.evidence_batch looks up together
+_PRIME_AT_ONCE = 256  # statements whose new words Matcher.evidence_batch looks up together
 
 
 class Matcher:
@@ -165,8 +165,8 @@ class Matcher:
         the batch's words new to the vocabulary are looked up first, all together
         (:meth:`Vocabulary.prime`), and each statement's words then take one dict look-up each."""
         out: list[list[Evidence]] = []
-        for start in range(0, len(statements), _LEARN_AT_ONCE):  # a batch's words at once would cost memory
-            some = statements[start : start + _LEARN_AT_ONCE]
+        for start in range(0, len(statements), _PRIME_AT_ONCE):  # a batch's words at once would cost memory
+            some = statements[start : start + _PRIME_AT_ONCE]
             surfaces = [_surfaces_of(s.text) for s in some]
             self.vocabulary.prime(itertools.chain.from_iterable(surfaces))
             out.extend(map(self._evidence, some, surfaces))
