@@ -138,6 +138,18 @@ def test_tally_keeps_only_a_bounded_number_of_evidence(plan, scored) -> None:  #
     assert sum(tally.support) + sum(tally.conflicts) == 20 * len(evidence)
 
 
+def test_supporting_sources_are_those_of_the_evidence_without_a_conflicting_figure(plan, scored) -> None:  # type: ignore[no-untyped-def]
+    """With every piece of evidence kept (``top`` None), each row's supporting sources are the
+    sources of its evidence that has no conflicting figure, and a source supporting several
+    provisions is listed under each of them."""
+    infos, items = scored
+    table = _table(plan, SETTINGS[3], infos, items)
+    for row in table.rows:
+        assert row.supporting_sources == {e.statement.source for e in row.evidence if "conflicting_figure" not in e.flags}
+    listed = [s for row in table.rows for s in row.supporting_sources]
+    assert len(listed) > len(set(listed)) > 3
+
+
 def test_merge_refuses_other_settings(plan) -> None:  # type: ignore[no-untyped-def]
     """Tables made with different settings do not merge (their cuts would not agree)."""
     a = planlib.match(plan, [], top=1)
