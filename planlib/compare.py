@@ -11,7 +11,7 @@ from attrs import field, validators
 from rapidfuzz import fuzz
 
 from .model import Plan, Provision
-from .text import figures, lexicon, normalize, tokens
+from .text import cue_form, figures, lexicon, normalize, tokens
 
 __all__ = [
     "MIN_SIMILARITY",
@@ -370,7 +370,7 @@ def _actors(p: Provision) -> set[str]:
 
 def _negations(p: Provision) -> set[str]:
     lex = lexicon()
-    return {t.surface.casefold().replace("’", "'") for t in tokens(p.summary) if lex.negates(t.surface)}
+    return {cue_form(t.surface) for t in tokens(p.summary) if lex.negates(t.surface)}
 
 
 def _values(p: Provision) -> set[float]:

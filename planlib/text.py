@@ -20,6 +20,7 @@ __all__ = [
     "Folded",
     "Lexicon",
     "Token",
+    "cue_form",
     "figures",
     "fold_word",
     "lexicon",
@@ -98,6 +99,11 @@ class Rule:
         return m.expand(self.replace) if m else None
 
 
+def cue_form(word: str) -> str:
+    """How a word is compared with the lexicon's word lists: case folded, curly apostrophe straight."""
+    return word.casefold().replace("’", "'")
+
+
 @attrs.frozen
 class Lexicon:
     """Stop words and spelling rules read from ``data/lexicon.toml``."""
@@ -158,13 +164,16 @@ class Lexicon:
             raise RegistryFormatError("plan_words must be a list of strings", where=where)
         return cls(
             frozenset(w.casefold() for w in stop), tuple(rules), {str(k).casefold(): float(v) for k, v in mult.items()},
-            frozenset(w.casefold().replace("’", "'") for w in neg), window,
-            frozenset(w.casefold().replace("’", "'") for w in plan_words),
+            frozenset(map(cue_form, neg)), window, frozenset(map(cue_form, plan_words)),
         )
 
     def negates(self, word: str) -> bool:
         """Whether a word negates what follows it."""
-        return word.casefold().replace("’", "'") in self.negators
+        return cue_form(word) in self.negators
+
+    def is_plan_word(self, word: str) -> bool:
+        """Whether a word is one of the ``plan_words`` (of what is proposed or to come)."""
+        return cue_form(word) in self.plan_words
 
     def respell(self, word: str) -> str:
         """The word after the first spelling rule that applies (unchanged if none)."""

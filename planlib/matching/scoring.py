@@ -309,8 +309,7 @@ class Matcher:
         year = self._plan_year
         if year is None or not any(len(w) == 4 and w.isdigit() and 1500 <= int(w) < year for w in surfaces):
             return False
-        words = self._lexicon.plan_words
-        return not any(w.casefold().replace("’", "'") in words for w in surfaces)
+        return not any(map(self._lexicon.is_plan_word, surfaces))
 
     def _negated_starts(self, negates: Sequence[bool], starts: Sequence[int]) -> frozenset[int]:
         """Local start offsets of words standing within the negation window after a negator,
