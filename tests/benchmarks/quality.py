@@ -2,7 +2,7 @@
 
     python tests/benchmarks/quality.py [GOLD.toml ...]
 
-(from a checkout with ``pip install -e '.[bench]'``; BM25 also needs ``pip install bm25s``)
+(from a checkout with ``pip install -e '.[bench]'``, which brings NumPy and bm25s)
 
 For each labelled set (default: the seed's, and the held-out reporting sets in tests/data),
 prints planlib's precision/recall/F1 at default settings, and the anchors each at its best
@@ -86,7 +86,7 @@ def run(gold_path: Path) -> None:
     try:
         import bm25s
     except ImportError:
-        rows.append(("BM25: pip install bm25s", float("nan"), None))  # type: ignore[arg-type]
+        rows.append(("BM25: pip install -e '.[bench]'", float("nan"), None))  # type: ignore[arg-type]
     else:
         retriever = bm25s.BM25()
         retriever.index(bm25s.tokenize([s.text for s in statements], stopwords="en", show_progress=False),
