@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Any
 
@@ -403,6 +402,8 @@ def _word_diff(a: str, b: str) -> list[tuple[str, str]]:
     def add(op: str, words: list[str]) -> None:
         if words:
             out.append((op, " ".join(words)))
+
+    import difflib  # here, not at the top: only comparing plans uses it
 
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes():
         if tag == "equal":

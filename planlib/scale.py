@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from functools import reduce
 from pathlib import Path
@@ -105,5 +105,7 @@ def executor(jobs: int | None = None, dask: str | None = None, *, timeout: float
     if jobs is None or jobs <= 1:
         yield None
         return
+    from concurrent.futures import ProcessPoolExecutor  # here: it brings multiprocessing, which one process does not need
+
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         yield pool
