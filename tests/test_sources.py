@@ -196,6 +196,7 @@ def test_generated_documents_are_accounted_for(blocks: list[str], sep: str) -> N
         ("K. DMITRIEV: We agree.\n\nY. Ushakov: Good.", ["Kirill Dmitriev", "Yuri Ushakov"]),
         ("MARGARET BRENNAN: Welcome.\n\nRUBIO: Thanks. Good to be here.", ["MARGARET BRENNAN", "Marco Rubio", "Marco Rubio"]),
         ("Q: Is it final?\nA: No. Talks go on.", [None, None, None]),
+        ("Q: Will it hold?\n\nA: Maybe it will.", [None, None]),  # an answer in its own paragraph
         ("Steve Witkoff: One line\nthat goes on. And more.\n\nUshakov: Yes.", ["Steve Witkoff"] * 3 + ["Yuri Ushakov"]),
     ],
 )

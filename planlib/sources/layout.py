@@ -187,7 +187,8 @@ def _turn_blocks(text: str, blist: list[Block], registry: Registry, cues: Cues) 
     """Indices of blocks that are transcript turns: a label that names a known person, a
     Q/A label, an upper-case label with a role ("NAME, HOST:"), or any label within a run of
     two or more labelled blocks. An upper-case label that names no one counts only in a run,
-    and a label that reads as a phrase never does."""
+    and a label that reads as a phrase never does (a Q/A label is never taken for a phrase,
+    though "A" opens phrases too)."""
     candidate: dict[int, bool] = {}
     for i, block in enumerate(blist):
         s, e = block.lines[0]
@@ -195,11 +196,12 @@ def _turn_blocks(text: str, blist: list[Block], registry: Registry, cues: Cues) 
         if not m:
             continue
         label = m.group("label")
-        if label.casefold() in cues.not_labels or _phrase_like(label, cues):
+        qa = label.casefold() in cues.question_labels | cues.answer_labels  # "A" is a phrase word too
+        if label.casefold() in cues.not_labels or (not qa and _phrase_like(label, cues)):
             continue
         strong = (
-            registry.resolve(label) is not None
-            or label.casefold() in cues.question_labels | cues.answer_labels
+            qa
+            or registry.resolve(label) is not None
             or (label.isupper() and len(label) > 1 and m.group("role") is not None)
         )
         candidate[i] = strong
