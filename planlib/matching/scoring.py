@@ -541,7 +541,7 @@ def _claim(
 
 
 def _explained_away(found: list[Evidence]) -> list[Evidence]:
-    """Drop evidence whose every hit lies inside the hits of a provision that matched more
+    """Drop evidence whose every hit overlaps a hit of a provision that matched more
     concepts in the same statement: the statement is about the more specific provision."""
     if len(found) < 2:
         return found
