@@ -85,7 +85,8 @@ class _Recording(ThreadPoolExecutor):
         self.sizes: list[int] = []
 
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def,override]
-        self.sizes.append(len(args[3]))  # tally_batch(key, blob, settings, statements, bars)
+        work = args[3]  # tally_batch(key, blob, settings, statements, bars) or tally_chunk(..., chunk, bars)
+        self.sizes.append(work.lines if isinstance(work, planlib.JsonlChunk) else len(work))
         return super().submit(fn, *args, **kwargs)
 
 
@@ -100,6 +101,26 @@ def test_executor_batches_start_small_and_double(plan, corpus_jsonl: Path) -> No
     assert all(size == 80 for size in pool.sizes[3:-1]) and 0 < pool.sizes[-1] <= 80
     assert sum(pool.sizes) == serial.statements
     assert parallel.to_json() == serial.to_json()
+
+
+def test_the_end_of_a_jsonl_file_goes_out_in_shrinking_chunks(plan, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Chunks grow as batches do, but near the end of the file each holds no more than a
+    quarter (the chunks in flight with two workers) of the lines from it to the end, give or
+    take one part, so that no worker is left with a big last piece; the table is the serial one."""
+    path = tmp_path / "even.jsonl"
+    lines = [json.dumps({"source": f"d{i % 7}", "text": f"Ukraine would cap its army, line {i:05d}."}) for i in range(3000)]
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    serial = planlib.match(plan, planlib.stream_sources([path]), top=4)
+    part = 25
+    monkeypatch.setattr(planlib.sources, "PART_STATEMENTS", part)
+    with _Recording(2) as pool:
+        parallel = planlib.match(plan, planlib.stream_sources([path], raw=True), top=4, executor=pool, batch_size=800)
+    sizes = pool.sizes
+    assert sum(sizes) == len(lines) and parallel.to_json() == serial.to_json()
+    assert sizes[:3] == [100, 200, 400]  # the ramp, as for batches
+    rest = list(itertools.accumulate(reversed(sizes)))[::-1]  # lines from each chunk to the end
+    assert all(size <= max(part, -(-left // 4)) + part for size, left in zip(sizes, rest, strict=True))
+    assert sizes[-1] <= 2 * part and len(sizes) > 8
 
 
 def test_process_pool_gives_the_serial_table(plan, corpus_jsonl: Path) -> None:  # type: ignore[no-untyped-def]
@@ -267,6 +288,8 @@ def test_raw_stream_cuts_a_jsonl_file_into_chunks_losing_nothing(corpus_jsonl: P
     items = list(planlib.stream_sources([corpus_jsonl, CORPUS[0]], raw=True))
     chunks = [c for c in items if isinstance(c, JsonlChunk)]
     assert b"".join(c.data for c in chunks) == corpus_jsonl.read_bytes()
+    assert [c.left for c in chunks] == [sum(len(c.data) for c in chunks[i + 1 :]) for i in range(len(chunks))]
+    assert chunks[0] == JsonlChunk(chunks[0].path, chunks[0].line, chunks[0].lines, chunks[0].data)  # left is only a hint
     assert [c.line for c in chunks] == list(itertools.accumulate((c.lines for c in chunks[:-1]), initial=1))
     assert max(c.lines for c in chunks) == PART_STATEMENTS and len(chunks) > 1
     assert [s.id for s in items if not isinstance(s, JsonlChunk)] == [s.id for s in planlib.iter_sources([CORPUS[0]])]

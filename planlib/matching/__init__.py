@@ -100,7 +100,7 @@ def _match(
     if executor is not None:
         key, blob = recipe(plan, gazetteer, matcher)
         in_flight = 2 * max(1, getattr(executor, "_max_workers", 0) or 4)
-        items = work(sources, tally, settings["include_all"], batch_size, max(1, batch_size // _RAMP))
+        items = work(sources, tally, settings["include_all"], batch_size, max(1, batch_size // _RAMP), in_flight)
         run(executor, key, blob, settings, items, tally, progress, in_flight)
     else:
         _tally_here(plan, sources, tally, settings, gazetteer, matcher, batch_size, progress)

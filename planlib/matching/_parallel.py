@@ -247,6 +247,15 @@ def run(
             f.cancel()
 
 
+def _tail_limit(chunk: JsonlChunk, limit: int, share: int) -> int:
+    """``limit``, or less near the end of the chunk's file: ``1/share`` of its lines and
+    those still to come, the latter estimated from the bytes left at this chunk's line length."""
+    if chunk.left is None or share <= 1 or not chunk.data:
+        return limit
+    to_come = chunk.left * chunk.lines // len(chunk.data)
+    return max(1, min(limit, (chunk.lines + to_come) // share))
+
+
 def batched(statements: Iterator[Statement], size: int) -> Iterator[Batch]:
     """Consecutive batches of ``size`` statements (the last perhaps fewer)."""
     while batch := Batch(itertools.islice(statements, size)):
@@ -255,11 +264,15 @@ def batched(statements: Iterator[Statement], size: int) -> Iterator[Batch]:
 
 def work(
     sources: Iterable[Source | SourcePart | JsonlChunk], tally: Tally, include_all: bool, size: int, first: int,
+    share: int = 1,
 ) -> Iterator[Work]:
     """The work of ``sources`` for the workers: their statements in batches, and JSONL chunks
     joined into runs of lines, of growing sizes: the first ``first``, each next twice the last,
     up to ``size``, so that every worker of a pool gets work at once and a short corpus still
-    splits into enough pieces to share out. Sources are noted in ``tally`` as they pass; chunks' documents when placed."""
+    splits into enough pieces to share out. Near the end of a JSONL file whose size is known
+    (:attr:`JsonlChunk.left`), a run holds no more than ``1/share`` of the lines still to come
+    (estimated from the bytes left), so that the last pieces are small and the workers finish
+    together. Sources are noted in ``tally`` as they pass; chunks' documents when placed."""
     limit = max(1, min(first, size))
     batch: list[Statement] = []
     chunk: JsonlChunk | None = None
@@ -276,7 +289,7 @@ def work(
                 if chunk is not None:
                     yield chunk
                 chunk = source
-            if chunk.lines >= limit:
+            if chunk.lines >= _tail_limit(chunk, limit, share):
                 yield chunk
                 chunk = None
                 grow()

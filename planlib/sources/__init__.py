@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -332,12 +333,15 @@ class JsonlChunk:
 
     ``line`` is the number of the first line and ``lines`` how many there are (blank ones
     included); :meth:`records` parses them. :func:`planlib.match` takes chunks among its
-    sources and gives the table it gives for the parsed file."""
+    sources and gives the table it gives for the parsed file. ``left``: how many bytes of
+    the file come after the chunk, as far as known when it was read (``None``: not known); a
+    hint for sharing out the end of the file in small pieces, not part of the chunk's value."""
 
     path: str
     line: int
     lines: int
     data: bytes = attrs.field(repr=False)
+    left: int | None = attrs.field(default=None, eq=False, repr=False)
 
     def records(
         self, offsets: dict[str, int] | None = None, counts: dict[str, int] | None = None
@@ -354,7 +358,7 @@ class JsonlChunk:
         """This chunk and the one right after it in the same file, as one chunk."""
         if other.path != self.path or other.line != self.line + self.lines:
             raise ValueError("only consecutive chunks of one file join")
-        return JsonlChunk(self.path, self.line, self.lines + other.lines, self.data + other.data)
+        return JsonlChunk(self.path, self.line, self.lines + other.lines, self.data + other.data, other.left)
 
 
 @overload
@@ -402,12 +406,14 @@ def _jsonl_chunks(shown: str, real: Path) -> Iterator[JsonlChunk]:
     blank = True
     number = 1
     with _open_jsonl(real, shown) as handle:
+        left = os.fstat(handle.fileno()).st_size
         while lines := list(itertools.islice(handle, PART_STATEMENTS)):
+            left -= sum(map(len, lines))
             if blank:  # blank as the parser sees it: after the BOM, in Unicode's whitespace
                 if number == 1 and lines[0].startswith(b"\xef\xbb\xbf"):
                     lines[0] = lines[0][3:]
                 blank = not any(line.decode("utf-8", "replace").strip() for line in lines)
-            yield JsonlChunk(shown, number, len(lines), b"".join(lines))
+            yield JsonlChunk(shown, number, len(lines), b"".join(lines), max(left, 0))
             number += len(lines)
     if blank:
         warnings.warn(f"{shown}: empty file, no statements", PlanlibWarning, stacklevel=2)
