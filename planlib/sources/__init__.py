@@ -406,14 +406,13 @@ def _jsonl_chunks(shown: str, real: Path) -> Iterator[JsonlChunk]:
     blank = True
     number = 1
     with _open_jsonl(real, shown) as handle:
-        left = os.fstat(handle.fileno()).st_size
+        size = os.fstat(handle.fileno()).st_size
         while lines := list(itertools.islice(handle, PART_STATEMENTS)):
-            left -= sum(map(len, lines))
             if blank:  # blank as the parser sees it: after the BOM, in Unicode's whitespace
                 if number == 1 and lines[0].startswith(b"\xef\xbb\xbf"):
                     lines[0] = lines[0][3:]
                 blank = not any(line.decode("utf-8", "replace").strip() for line in lines)
-            yield JsonlChunk(shown, number, len(lines), b"".join(lines), max(left, 0))
+            yield JsonlChunk(shown, number, len(lines), b"".join(lines), max(size - handle.tell(), 0))
             number += len(lines)
     if blank:
         warnings.warn(f"{shown}: empty file, no statements", PlanlibWarning, stacklevel=2)

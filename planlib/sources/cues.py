@@ -59,6 +59,11 @@ class Cues:
             extra={k: v for k, v in table.items() if k not in ("blocks", "format")},
         )
 
+    def is_qa_label(self, label: str) -> bool:
+        """Whether a turn label is a question or answer label (``Q``, ``Answer``), which names no one."""
+        key = label.casefold()
+        return key in self.question_labels or key in self.answer_labels
+
     def is_boilerplate(self, block: str) -> bool:
         """Whether a block is page furniture."""
         return any(p.search(block) for p in self.boilerplate)

@@ -196,7 +196,7 @@ def _turn_blocks(text: str, blist: list[Block], registry: Registry, cues: Cues) 
         if not m:
             continue
         label = m.group("label")
-        qa = label.casefold() in cues.question_labels | cues.answer_labels  # "A" is a phrase word too
+        qa = cues.is_qa_label(label)  # "A" is a phrase word too
         if label.casefold() in cues.not_labels or (not qa and _phrase_like(label, cues)):
             continue
         strong = (
@@ -220,7 +220,7 @@ def _turn_blocks(text: str, blist: list[Block], registry: Registry, cues: Cues) 
 def _speaker(label: str, registry: Registry, cues: Cues, seen: list[str]) -> str | None:
     """The canonical speaker of a turn label; Q/A labels name no one; a surname alone is the
     fuller label seen earlier in the source (``seen``); others stay as written."""
-    if label.casefold() in cues.question_labels | cues.answer_labels:
+    if cues.is_qa_label(label):
         return None
     found = registry.resolve(label)
     if found is not None:
