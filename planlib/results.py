@@ -252,15 +252,10 @@ class Tally:
         """The provision table of everything tallied (``plan`` is the one the tally was made for)."""
         if tuple(p.id for p in plan.provisions) != self.ids:
             raise ValueError("the tally was made for another plan")
-        supporting: list[list[str]] = [[] for _ in self.ids]
-        for source, mask in self.supporting.items():
-            while mask:
-                low = mask & -mask
-                supporting[low.bit_length() - 1].append(source)
-                mask ^= low
-        rows = [
-            ProvisionRow(p, self._best(list(self.evidence[i])), self.support[i], frozenset(supporting[i]),
-                         self.conflicts[i])
+        masks = self.supporting.items()
+        rows = [  # each provision's set built straight from the masks: no lists of them all besides
+            ProvisionRow(p, self._best(list(self.evidence[i])), self.support[i],
+                         frozenset(source for source, mask in masks if mask >> i & 1), self.conflicts[i])
             for i, p in enumerate(plan.provisions)
         ]
         sources = [self.sources[sid] for sid in sorted(self.sources)]  # one info per id already: no copy to dedupe
