@@ -52,7 +52,7 @@ __all__ = [
     "words",
 ]
 
-VARIANTS = ("case", "inflection", "spelling", "transliteration", "typo", "gazetteer", "order", "filler")
+VARIANTS = ("case", "inflection", "spelling", "transliteration", "typo", "gazetteer", "hyphen", "order", "filler")
 """Surface variants a planted statement may use, each of which the matcher must see through."""
 
 PLANTED_KINDS = ("sentence", "turn", "bullet", "record")
@@ -76,6 +76,7 @@ class _Form:
     keys: frozenset[str]
     gazetteer: bool = False
     figure: str | None = None
+    hyphen: bool = False
 
 
 @attrs.frozen
@@ -118,6 +119,12 @@ def _forms(concept: Concept, gaz: Gazetteer) -> list[_Form]:
         words = _content(term)
         if words:
             out.append(_Form(words, frozenset(fold_word(w).key for w in words)))
+    for term in concept.terms:  # the lexicon's hyphen_prefixes: "nonaggression" for "non-aggression"
+        for other in lexicon().hyphen_forms(term):
+            words = _content(other)
+            keys = tuple(fold_word(w).key for w in words)
+            if words and all(tuple(fold_word(w).key for w in f.words) != keys for f in out):
+                out.append(_Form(words, frozenset(fold_word(w).key for w in words), hyphen=True))
     for form, place in gaz.surface_forms(concept.places):
         words = _content(form)
         if words:
@@ -396,6 +403,8 @@ def _planted(plan: Plan, provision: str, gaz: Gazetteer) -> st.SearchStrategy[Pl
         for f in chosen:
             if f.gazetteer:
                 used.append("gazetteer")
+            if f.hyphen:
+                used.append("hyphen")
             if f.figure is not None:
                 parts.append(f.figure)
                 continue

@@ -16,6 +16,7 @@ from .errors import RegistryFormatError
 
 __all__ = [
     "FOLDS",
+    "HYPHEN_REST",
     "Figure",
     "Folded",
     "Lexicon",
@@ -29,7 +30,7 @@ __all__ = [
     "words",
 ]
 
-FOLDS = ("exact", "case", "transliteration", "spelling", "inflection", "typo", "gazetteer", "figure")
+FOLDS = ("exact", "case", "transliteration", "spelling", "hyphen", "inflection", "typo", "gazetteer", "figure")
 """How a surface form met a term, from the strictest fold to the loosest."""
 
 _WORD = re.compile(r"[^\W_]++(?:['’][^\W_]++)*+")  # possessive: the same words, found without backtracking
@@ -115,6 +116,9 @@ class Lexicon:
     negation_window: int = 3
     plan_words: frozenset[str] = frozenset()
     """Words that show a statement speaks of what is proposed or to come ("would", "plan")."""
+    hyphen_prefixes: dict[str, str] = attrs.field(factory=dict, eq=False)
+    """Prefixes after which a hyphen may be written or left out ("non-aggression", "nonaggression"),
+    each with the letters a word may go on with for the hyphen to be put in ("" for any)."""
     _any_rule: re.Pattern[str] | None = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -162,9 +166,17 @@ class Lexicon:
         plan_words = table.get("plan_words", [])
         if not isinstance(plan_words, list) or not all(isinstance(w, str) for w in plan_words):
             raise RegistryFormatError("plan_words must be a list of strings", where=where)
+        prefixes = table.get("hyphen_prefixes", {})
+        if not isinstance(prefixes, dict) or not all(
+            isinstance(v, str) and (v.isalpha() or not v) and k.isalpha() for k, v in prefixes.items()
+        ):
+            raise RegistryFormatError(
+                '[hyphen_prefixes] must map prefixes to the letters that may follow them ("" for any), '
+                'letters only', where=where)
         return cls(
             frozenset(w.casefold() for w in stop), tuple(rules), {str(k).casefold(): float(v) for k, v in mult.items()},
             frozenset(map(cue_form, neg)), window, frozenset(map(cue_form, plan_words)),
+            {cue_form(k): cue_form(v) for k, v in prefixes.items()},
         )
 
     def negates(self, word: str) -> bool:
@@ -175,6 +187,33 @@ class Lexicon:
         """Whether a word is one of the ``plan_words`` (of what is proposed or to come)."""
         return cue_form(word) in self.plan_words
 
+    def hyphen_forms(self, text: str) -> list[str]:
+        """The other ways of writing ``text`` with a hyphen after one of the ``hyphen_prefixes``
+        taken out or put in, one place at a time, in the order of the places: ``non-aggression
+        pact`` gives ``nonaggression pact``; ``cooperation`` gives ``co-operation``. A word is cut
+        after the longest prefix it begins with, when at least :data:`HYPHEN_REST` letters follow,
+        the first of them one of the prefix's letters (any, for a prefix given none)."""
+        out: list[str] = []
+        if not self.hyphen_prefixes:
+            return out
+        found = list(tokens(text))
+        for i, token in enumerate(found):
+            after = found[i + 1] if i + 1 < len(found) else None
+            if (after is not None and cue_form(token.surface) in self.hyphen_prefixes
+                    and text[token.end : after.start] in _HYPHENS and after.surface[0].isalpha()):
+                out.append(text[: token.end] + text[after.start :])
+                continue
+            if i and text[found[i - 1].end : token.start] in _HYPHENS:
+                continue  # the second half of a hyphened pair: not cut again
+            folded = cue_form(token.surface)
+            prefix = max((p for p in self.hyphen_prefixes if folded.startswith(p)), key=len, default=None)
+            if prefix is not None:
+                rest, letters = token.surface[len(prefix) :], self.hyphen_prefixes[prefix]
+                if len(rest) >= HYPHEN_REST and rest.isalpha() and (not letters or cue_form(rest[0]) in letters):
+                    cut = token.start + len(prefix)
+                    out.append(f"{text[:cut]}-{text[cut:]}")
+        return list(dict.fromkeys(f for f in out if f != text))
+
     def respell(self, word: str) -> str:
         """The word after the first spelling rule that applies (unchanged if none)."""
         if self._any_rule is not None and self._any_rule.fullmatch(word) is None:
@@ -184,6 +223,11 @@ class Lexicon:
             if out is not None:
                 return out
         return word
+
+
+HYPHEN_REST = 4
+"""Letters that must follow a prefix for :meth:`Lexicon.hyphen_forms` to cut a word after it."""
+_HYPHENS = ("-", "\u2010", "\u2011")
 
 
 @cache

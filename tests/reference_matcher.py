@@ -39,12 +39,51 @@ class RefTerm:
     words: tuple[Folded, ...]
 
 
+def hyphen_forms(term: str) -> list[str]:
+    """The documented hyphen rule, by brute force: every way of writing ``term`` with one
+    hyphen after a lexicon prefix taken out (``non-aggression`` → ``nonaggression``) or put in
+    after a word's longest prefix followed by at least 4 letters, the first one the prefix
+    allows (``cooperation`` → ``co-operation``), unless the word is the second half of a
+    hyphened pair."""
+    prefixes = lexicon().hyphen_prefixes
+    out = []
+    for i in range(len(term)):
+        if term[i] in "-\u2010\u2011" and i:
+            word_start = i
+            while word_start and (term[word_start - 1].isalnum() or (
+                    term[word_start - 1] in "'’" and word_start > 1 and term[word_start - 2].isalnum())):
+                word_start -= 1
+            if term[word_start:i].casefold() in prefixes and i + 1 < len(term) and term[i + 1].isalpha():
+                out.append(term[:i] + term[i + 1 :])
+    for start in range(len(term)):
+        if start and (term[start - 1].isalnum() or (term[start - 1] in "'’" and start > 1 and term[start - 2].isalnum())):
+            continue  # not where a word begins
+        if start and term[start - 1] in "-\u2010\u2011" and start > 1 and term[start - 2].isalnum():
+            continue  # the second half of a hyphened pair
+        end = start
+        while end < len(term) and term[end].isalpha():
+            end += 1
+        word = term[start:end]
+        if end < len(term) and term[end] in "-\u2010\u2011" and word.casefold() in prefixes:
+            continue  # a prefix already hyphened
+        longest = max((p for p in prefixes if word.casefold().startswith(p)), key=len, default="")
+        letters = prefixes.get(longest, "")
+        cuts = [len(longest)] if longest and len(word) - len(longest) >= 4 and (
+            not letters or word[len(longest)].casefold() in letters) else []
+        inner = end + 1 < len(term) and term[end] in "'’" and term[end + 1].isalnum()  # "nation's" is one word
+        if cuts and (end == len(term) or not (term[end].isalnum() or inner)):
+            cut = start + max(cuts)
+            out.append(term[:cut] + "-" + term[cut:])
+    return [f for f in out if f != term]
+
+
 def _terms(plan: Plan, gaz: Gazetteer) -> list[RefTerm]:
     stop = lexicon().stopwords
     out = []
     for pi, p in enumerate(plan.provisions):
         for ci, c in enumerate(p.concepts):
-            forms = list(c.terms) + [form for form, _place in gaz.surface_forms(c.places)]
+            forms = list(c.terms) + [h for t in c.terms for h in hyphen_forms(t)]
+            forms += [form for form, _place in gaz.surface_forms(c.places)]
             for form in forms:
                 folded = tuple(fold_word(t.surface) for t in tokens(form))
                 content = tuple(w for w in folded if w.key not in stop)

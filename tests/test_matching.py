@@ -87,6 +87,53 @@ def test_folds_are_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
         assert found.get(surface) == fold, (text, found)
 
 
+HYPHEN_PLAN = """
+format = 1
+[plan]
+id = "hyphens"
+title = "Hyphen test"
+[[provision]]
+id = "p"
+ref = "1"
+title = "A pact and co-operation"
+summary = "The sides sign a pact and cooperate."
+[[provision.concept]]
+name = "pact"
+kind = "object"
+terms = ["non-aggression pact"]
+[[provision.concept]]
+name = "cooperation"
+kind = "act"
+terms = ["cooperation"]
+"""
+
+
+def test_a_hyphen_after_a_prefix_may_be_written_or_not(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A term with a hyphen after one of the lexicon's prefixes meets the closed form and the other
+    way round, reported as the ``hyphen`` fold (or a looser one that also applies); a word that
+    merely begins like a prefix is not cut in the text."""
+    path = tmp_path / "hyphens.toml"
+    path.write_text(HYPHEN_PLAN, encoding="utf-8")
+    plan = planlib.load_plan(path)
+    cases = {
+        "They will sign a non-aggression pact and deepen cooperation.":
+            {"non-aggression pact": "exact", "cooperation": "exact"},
+        "They will sign a nonaggression pact and deepen co-operation.":
+            {"nonaggression pact": "hyphen", "co-operation": "hyphen"},
+        "They will sign a Nonaggression pact, co‑operating closely.":
+            {"Nonaggression pact": "hyphen", "co‑operating": "inflection"},
+    }
+    for text, want in cases.items():
+        source = planlib.read_text(text, source="t")
+        (ev,) = planlib.match(plan, [source], min_score=0).row("p").evidence
+        found = {h.surface: h.fold for c in ev.concepts for h in c.hits}
+        assert found == want, (text, found)
+        assert all(source.text[h.start : h.end] == h.surface for c in ev.concepts for h in c.hits)
+        assert {h.term for c in ev.concepts for h in c.hits} == {"non-aggression pact", "cooperation"}
+    plain = planlib.read_text("They will sign a pact on the operation.", source="t")
+    assert not planlib.match(plan, [plain], min_score=0).row("p").evidence
+
+
 def test_conflicting_figure_is_flagged() -> None:
     """A statement giving another army cap than the plan's 600,000 is flagged, not counted as support."""
     plan = planlib.load_plan()

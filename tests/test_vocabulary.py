@@ -183,3 +183,39 @@ def test_whole_concepts_on_corpus_statements(vocab: Vocabulary) -> None:
         assert got == _whole_by_scan(vocab, words), s.text
         some += got != 0
     assert some > 20
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from(list("aconreiptsw- '’‐2N")), max_size=24))
+def test_hyphen_forms_follow_the_documented_rule(term: str) -> None:
+    """Lexicon.hyphen_forms gives what the rule in data/lexicon.toml says, read by brute force."""
+    from planlib.text import lexicon
+
+    from .reference_matcher import hyphen_forms
+
+    assert lexicon().hyphen_forms(term) == list(dict.fromkeys(hyphen_forms(term)))
+    assert lexicon().hyphen_prefixes  # the rule is not idle on the bundled lexicon
+
+
+def test_a_lexicon_without_hyphen_prefixes_adds_no_forms() -> None:
+    """The prefixes, and the letters after which a hyphen is put in, come from the data."""
+    from planlib.text import Lexicon
+
+    bare = Lexicon.from_toml({"stopwords": []}, "test")
+    some = Lexicon.from_toml({"stopwords": [], "hyphen_prefixes": {"Co": "o", "re": ""}}, "test")
+    assert bare.hyphen_forms("co-operation") == [] and bare.hyphen_forms("cooperation") == []
+    assert some.hyphen_forms("co-operation") == ["cooperation"]
+    assert some.hyphen_forms("Cooperation") == ["Co-operation"]
+    assert some.hyphen_forms("country") == []  # "u" is not among co's letters
+    assert some.hyphen_forms("remain") == ["re-main"]  # re takes any letter here
+    assert some.hyphen_forms("non-aggression") == []
+
+
+@pytest.mark.parametrize("bad", [["co"], {"co": 2}, {"co-": "o"}, {"co": "o-"}, "co"])
+def test_bad_hyphen_prefixes_are_refused(bad: object) -> None:
+    """[hyphen_prefixes] must map prefixes to letters; anything else is a clear format error."""
+    from planlib.errors import RegistryFormatError
+    from planlib.text import Lexicon
+
+    with pytest.raises(RegistryFormatError, match="hyphen_prefixes"):
+        Lexicon.from_toml({"hyphen_prefixes": bad}, "lexicon.toml")

@@ -433,7 +433,6 @@ def _term_span(term: Term, by_word: dict[int, list[int]]) -> tuple[int, ...] | N
 
 
 def _multi_fold(vocab: Vocabulary, term: Term, words: _WordAt, first: int, last: int) -> str:
-    order = ("exact", "case", "transliteration", "spelling", "inflection", "typo")
     loosest = "exact"
     for place in range(first, last + 1):
         w = words[place]
@@ -443,7 +442,7 @@ def _multi_fold(vocab: Vocabulary, term: Term, words: _WordAt, first: int, last:
         for wi, tw in enumerate(term.words):
             if tw.key == m.key:
                 fold = vocab.fold_of(term, wi, w.surface, m)
-                if order.index(fold) > order.index(loosest):
+                if FOLDS.index(fold) > FOLDS.index(loosest):
                     loosest = fold
                 break
     return loosest

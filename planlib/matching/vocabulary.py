@@ -20,7 +20,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..model import Concept, Plan, Provision
 from ..places import Gazetteer, load_gazetteer
-from ..text import Folded, fold_label, fold_word, lexicon, tokens
+from ..text import FOLDS, Folded, Lexicon, fold_label, fold_word, lexicon, tokens
 
 __all__ = ["CACHE_WORDS", "Term", "TypoIndex", "Vocabulary", "WordMatch", "typo_budget", "whole_concepts"]
 
@@ -105,7 +105,9 @@ class TypoIndex:
 @attrs.frozen
 class Term:
     """One surface form of a concept, as folded words; ``place`` is set when it came from the
-    gazetteer, ``via`` names the concept's own place when this form belongs to a place within it."""
+    gazetteer, ``via`` names the concept's own place when this form belongs to a place within it,
+    ``hyphen`` is set when the words are those of ``text`` with a hyphen after a prefix taken
+    out or put in (:meth:`planlib.text.Lexicon.hyphen_forms`)."""
 
     provision: int
     concept: int
@@ -113,6 +115,7 @@ class Term:
     words: tuple[Folded, ...]
     place: str | None = None
     via: str | None = None
+    hyphen: bool = False
 
 
 @attrs.frozen
@@ -136,14 +139,17 @@ class Vocabulary:
         self.by_key: dict[str, list[tuple[int, int]]] = {}
         for pi, provision in enumerate(plan.provisions):
             for ci, concept in enumerate(provision.concepts):
-                for text, place, via in _surface_forms(concept, gaz):
-                    words = tuple(fold_word(t.surface) for t in tokens(text))
+                seen: set[tuple[str, ...]] = set()  # a hyphen form the concept lists itself is not added again
+                for text, place, via, form in _surface_forms(concept, gaz, lex):
+                    words = tuple(fold_word(t.surface) for t in tokens(form))
                     content = tuple(w for w in words if w.key not in lex.stopwords)
                     if len(content) < 2:  # "in exchange" must not shrink to a bare "exchange"
                         content = words
-                    if not content:
+                    content_keys = tuple(w.key for w in content)
+                    if not content or (form != text and content_keys in seen):
                         continue
-                    self.terms.append(Term(pi, ci, text, content, place, via))
+                    seen.add(content_keys)
+                    self.terms.append(Term(pi, ci, text, content, place, via, hyphen=form != text))
         for ti, term in enumerate(self.terms):
             for wi, word in enumerate(term.words):
                 self.by_key.setdefault(word.key, []).append((ti, wi))
@@ -180,6 +186,8 @@ class Vocabulary:
         """Rarity weight of each concept: 1 + ln(N / df), df the provisions sharing its words."""
         keys_of: dict[tuple[int, int], set[str]] = {}
         for term in self.terms:
+            if term.hyphen:  # a prefix cut off ("co", "re") would make every concept seem common
+                continue
             keys_of.setdefault((term.provision, term.concept), set()).update(w.key for w in term.words)
         prov_keys: dict[int, set[str]] = {}
         for (pi, _ci), keys in keys_of.items():
@@ -246,7 +254,8 @@ class Vocabulary:
             return "gazetteer"
         if match.typo:
             return "typo"
-        return fold_label(term.words[word_index], fold_word(surface))
+        label = fold_label(term.words[word_index], fold_word(surface))
+        return max(label, "hyphen", key=FOLDS.index) if term.hyphen else label
 
     def concept_bit(self, provision: int, concept: int) -> int:
         """The bit standing for one concept in the masks :meth:`concepts_of` and
@@ -332,9 +341,12 @@ _fold = fold_word.__wrapped__
 _distance = Levenshtein.distance
 
 
-def _surface_forms(concept: Concept, gaz: Gazetteer) -> list[tuple[str, str | None, str | None]]:
-    forms: list[tuple[str, str | None, str | None]] = [(t, None, None) for t in concept.terms]
+def _surface_forms(concept: Concept, gaz: Gazetteer, lex: Lexicon) -> list[tuple[str, str | None, str | None, str]]:
+    """(term as written, place, via, the text whose words the term is made of): the concept's
+    terms, then their hyphen forms, then the spellings of its places."""
+    forms: list[tuple[str, str | None, str | None, str]] = [(t, None, None, t) for t in concept.terms]
+    forms += [(t, None, None, other) for t in concept.terms for other in lex.hyphen_forms(t)]
     for own in concept.places:
         for form, place in gaz.surface_forms([own]):
-            forms.append((form, place, None if place == own else own))
+            forms.append((form, place, None if place == own else own, form))
     return list(dict.fromkeys(forms))
