@@ -38,6 +38,9 @@ _SPACE = re.compile(r"\s+")
 _PUNCT = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-", "\u00a0": " "})
 
 
+_HYPHENS = ("-", "\u2010", "\u2011")
+
+
 @attrs.frozen
 class Token:
     """A word of a text and where it lies: ``text[start:end] == surface``."""
@@ -120,6 +123,7 @@ class Lexicon:
     """Prefixes after which a hyphen may be written or left out ("non-aggression", "nonaggression"),
     each with the letters a word may go on with for the hyphen to be put in ("" for any)."""
     _any_rule: re.Pattern[str] | None = attrs.field(init=False, eq=False, repr=False)
+    _any_prefix: re.Pattern[str] | None = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         # One pattern that matches wherever some rule's pattern does: most words meet no rule,
@@ -129,6 +133,14 @@ class Lexicon:
         except re.error:  # e.g. two rules naming the same group
             joined = None
         object.__setattr__(self, "_any_rule", joined)
+        # Where a word begins with a prefix and a hyphen or one of its letters (a superset of the
+        # places hyphen_forms changes): most terms have none, and one search costs less than
+        # cutting the term into tokens.
+        dashes = "".join(_HYPHENS)
+        after = {p: f"[{dashes}{re.escape(letters)}]" if letters else rf"(?:[{dashes}]|[^\W\d_])"
+                 for p, letters in self.hyphen_prefixes.items()}
+        hint = "|".join(f"{re.escape(p)}{after[p]}" for p in sorted(after))
+        object.__setattr__(self, "_any_prefix", re.compile(rf"(?<![^\W_])(?:{hint})") if hint else None)
 
     @classmethod
     def from_toml(cls, table: dict[str, object], where: str) -> Lexicon:
@@ -194,7 +206,7 @@ class Lexicon:
         after the longest prefix it begins with, when at least :data:`HYPHEN_REST` letters follow,
         the first of them one of the prefix's letters (any, for a prefix given none)."""
         out: list[str] = []
-        if not self.hyphen_prefixes:
+        if self._any_prefix is None or self._any_prefix.search(cue_form(text)) is None:
             return out
         found = list(tokens(text))
         for i, token in enumerate(found):
@@ -227,7 +239,6 @@ class Lexicon:
 
 HYPHEN_REST = 4
 """Letters that must follow a prefix for :meth:`Lexicon.hyphen_forms` to cut a word after it."""
-_HYPHENS = ("-", "\u2010", "\u2011")
 
 
 @cache
