@@ -88,3 +88,15 @@ def test_readme_quick_start_is_two_commands() -> None:
     assert "planlib table" in first[0] and "pytest" in first[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert first[1] in ci, ".ci/run must run the README's test command"
+
+
+def test_no_example_is_hidden_from_these_tests() -> None:
+    """An indented ```pycon or ```console fence (inside a list item, say) is not found by the
+    block pattern above, so its example would never run: every such fence starts a line."""
+    hidden = [
+        f"{page.relative_to(ROOT)}:{n}"
+        for page in PAGES
+        for n, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
+        if line.lstrip().startswith(("```pycon", "```console")) and not line.startswith("```")
+    ]
+    assert not hidden, hidden

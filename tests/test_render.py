@@ -285,6 +285,29 @@ def test_schema_rejects_a_broken_table(reporting: planlib.ProvisionTable) -> Non
     first = next(p for p in data["provisions"] if p["evidence"])
     first["evidence"][0]["score"] = "high"
     assert not validator.is_valid(data)
+    data = json.loads(render(reporting, "json"))
+    first = next(p for p in data["provisions"] if p["evidence"])
+    first["evidence"][0]["concepts"][0]["hits"][0]["fold"] = "fuzzy"
+    assert not validator.is_valid(data)
+
+
+def test_schema_names_every_fold() -> None:
+    """The schema's fold values are planlib.text.FOLDS, in order: a new fold must reach the contract."""
+    schema = json.loads((ROOT / "docs" / "schema" / "table.schema.json").read_text(encoding="utf-8"))
+    found: list[object] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("properties"), dict) and "fold" in node["properties"]:
+                found.append(node["properties"]["fold"].get("enum"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    assert found == [list(planlib.text.FOLDS)]
 
 
 def test_statements_json_validates_against_its_schema() -> None:
