@@ -119,12 +119,14 @@ def _forms(concept: Concept, gaz: Gazetteer) -> list[_Form]:
         words = _content(term)
         if words:
             out.append(_Form(words, frozenset(fold_word(w).key for w in words)))
+    listed = {tuple(fold_word(w).key for w in f.words) for f in out}
     for term in concept.terms:  # the lexicon's hyphen_prefixes: "nonaggression" for "non-aggression"
         for other in lexicon().hyphen_forms(term):
             words = _content(other)
             keys = tuple(fold_word(w).key for w in words)
-            if words and all(tuple(fold_word(w).key for w in f.words) != keys for f in out):
-                out.append(_Form(words, frozenset(fold_word(w).key for w in words), hyphen=True))
+            if words and keys not in listed:
+                listed.add(keys)
+                out.append(_Form(words, frozenset(keys), hyphen=True))
     for form, place in gaz.surface_forms(concept.places):
         words = _content(form)
         if words:

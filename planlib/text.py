@@ -39,6 +39,8 @@ _PUNCT = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "
 
 
 _HYPHENS = ("-", "\u2010", "\u2011")
+HYPHEN_REST = 4
+"""Letters that must follow a prefix for :meth:`Lexicon.hyphen_forms` to cut a word after it."""
 
 
 @attrs.frozen
@@ -211,20 +213,20 @@ class Lexicon:
         found = list(tokens(text))
         for i, token in enumerate(found):
             after = found[i + 1] if i + 1 < len(found) else None
-            if (after is not None and cue_form(token.surface) in self.hyphen_prefixes
+            folded = cue_form(token.surface)
+            if (after is not None and folded in self.hyphen_prefixes
                     and text[token.end : after.start] in _HYPHENS and after.surface[0].isalpha()):
                 out.append(text[: token.end] + text[after.start :])
                 continue
             if i and text[found[i - 1].end : token.start] in _HYPHENS:
                 continue  # the second half of a hyphened pair: not cut again
-            folded = cue_form(token.surface)
             prefix = max((p for p in self.hyphen_prefixes if folded.startswith(p)), key=len, default=None)
             if prefix is not None:
                 rest, letters = token.surface[len(prefix) :], self.hyphen_prefixes[prefix]
                 if len(rest) >= HYPHEN_REST and rest.isalpha() and (not letters or cue_form(rest[0]) in letters):
                     cut = token.start + len(prefix)
                     out.append(f"{text[:cut]}-{text[cut:]}")
-        return list(dict.fromkeys(f for f in out if f != text))
+        return list(dict.fromkeys(out))  # each form is a letter shorter or longer than text
 
     def respell(self, word: str) -> str:
         """The word after the first spelling rule that applies (unchanged if none)."""
@@ -236,9 +238,6 @@ class Lexicon:
                 return out
         return word
 
-
-HYPHEN_REST = 4
-"""Letters that must follow a prefix for :meth:`Lexicon.hyphen_forms` to cut a word after it."""
 
 
 @cache

@@ -68,11 +68,11 @@ def hyphen_forms(term: str) -> list[str]:
             continue  # a prefix already hyphened
         longest = max((p for p in prefixes if word.casefold().startswith(p)), key=len, default="")
         letters = prefixes.get(longest, "")
-        cuts = [len(longest)] if longest and len(word) - len(longest) >= 4 and (
-            not letters or word[len(longest)].casefold() in letters) else []
+        cuttable = bool(longest) and len(word) - len(longest) >= 4 and (
+            not letters or word[len(longest)].casefold() in letters)
         inner = end + 1 < len(term) and term[end] in "'’" and term[end + 1].isalnum()  # "nation's" is one word
-        if cuts and (end == len(term) or not (term[end].isalnum() or inner)):
-            cut = start + max(cuts)
+        if cuttable and (end == len(term) or not (term[end].isalnum() or inner)):
+            cut = start + len(longest)
             out.append(term[:cut] + "-" + term[cut:])
     return [f for f in out if f != term]
 
