@@ -107,10 +107,10 @@ def test_evaluate_command_reports_the_seed(seed_gold_path: Path, capsys: pytest.
     assert {row["provision"] for row in data["provisions"]} >= {"donbas-withdrawal", "crimea-recognition"}
 
 
-@pytest.mark.parametrize("name", ["reporting", "reporting2", "reporting3"])
+@pytest.mark.parametrize("name", ["reporting", "reporting2", "reporting3", "reporting4"])
 def test_held_out_reporting_reaches_f1_085(plan, name: str) -> None:  # type: ignore[no-untyped-def]
     """At default settings the matcher reaches F1 0.85 on each labelled set of reporting
-    (sets 2 and 3 were never tuned on; measured F1 0.90 and 0.94 when added)."""
+    (sets 2, 3 and 4 were never tuned on; measured F1 0.90, 0.94 and 0.92 when added)."""
     from .conftest import ROOT
 
     gold = load_gold(ROOT / "tests" / "data" / name / "gold.toml")

@@ -31,6 +31,7 @@ DEFAULT_SETS = [
     ROOT / "tests" / "data" / "reporting" / "gold.toml",
     ROOT / "tests" / "data" / "reporting2" / "gold.toml",
     ROOT / "tests" / "data" / "reporting3" / "gold.toml",
+    ROOT / "tests" / "data" / "reporting4" / "gold.toml",
 ]
 
 
