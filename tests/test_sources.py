@@ -198,6 +198,9 @@ def test_generated_documents_are_accounted_for(blocks: list[str], sep: str) -> N
         ("Q: Is it final?\nA: No. Talks go on.", [None, None, None]),
         ("Q: Will it hold?\n\nA: Maybe it will.", [None, None]),  # an answer in its own paragraph
         ("Steve Witkoff: One line\nthat goes on. And more.\n\nUshakov: Yes.", ["Steve Witkoff"] * 3 + ["Yuri Ushakov"]),
+        ("Jane Roe (Northtown) (Lab): Will the Minister act?\n\nThe Minister for Trade (John Doe): I will."
+         "\n\nJane Roe: Thank you.", ["Jane Roe", "John Doe", "Jane Roe"]),  # a parliamentary record
+        ("The Prime Minister (Keir Starmer): We stand firm.\n\nJohn Doe (Reuters): Why?", ["Keir Starmer", "John Doe"]),
     ],
 )
 def test_turn_layouts(text: str, speakers: list[str | None]) -> None:
@@ -210,7 +213,8 @@ def test_turn_layouts(text: str, speakers: list[str | None]) -> None:
     "text",
     ["Bloomberg: How we arrived at the plan\n\nBody text here.",
      "Why it matters: The money would flow.\n\nDetails: Europe pays.",
-     "Note: this is a note.\n\nAnother paragraph.", "At 10:30 the talks began.\n\nThey ended at 11:45."],
+     "Note: this is a note.\n\nAnother paragraph.", "At 10:30 the talks began.\n\nThey ended at 11:45.",
+     "Talks in the city (Geneva): what we know\n\nBody text here."],
 )
 def test_false_turns_stay_prose(text: str) -> None:
     """Outlet headlines, Axios-style labels, notes and clock times do not become turns."""

@@ -14,10 +14,15 @@ from .sentences import sentence_spans
 
 __all__ = ["Block", "blocks", "statements"]
 
+_NAME = r"(?:[A-ZА-ЯЁІЇЄ]\.\s?){0,2}[A-ZА-ЯЁІЇЄ][\w'’.\-]*(?:\s(?:[A-ZА-ЯЁІЇЄ][\w'’.\-]*|de|van|von|al)){0,3}"
 _LABEL = re.compile(
-    r"(?P<label>(?:[A-ZА-ЯЁІЇЄ]\.\s?){0,2}[A-ZА-ЯЁІЇЄ][\w'’.\-]*(?:\s(?:[A-ZА-ЯЁІЇЄ][\w'’.\-]*|de|van|von|al))"
-    r"{0,3})(?:,\s(?P<role>[A-Z][A-Z.'’\- ]{1,30}))?(?:\s\([^()]{1,24}\))?\s?:(?=\s|$)"
+    rf"(?P<label>{_NAME})(?:,\s(?P<role>[A-Z][A-Z.'’\- ]{{1,30}}))?(?:\s\([^()]{{1,24}}\)){{0,2}}\s?:(?=\s|$)"
 )
+"""A turn label: a name, perhaps a role after a comma, up to two asides in brackets (a
+parliamentary record's constituency and party: ``Jane Roe (Northtown) (Lab):``)."""
+_OFFICE_LABEL = re.compile(rf"(?P<office>[A-ZА-ЯЁІЇЄ][\w'’\-]*(?:\s[\w'’\-]+){{1,7}}?)\s\((?P<label>{_NAME})\)\s?:(?=\s|$)")
+"""An office holder's turn label, the name in brackets after the office
+(``The Minister for Trade (John Doe):``, as parliamentary records write them)."""
 _MD_HEADING = re.compile(r"#{1,6}\s+\S")
 _BULLET = re.compile(r"(?:[•\-*–·▪●◦]|\d{1,2}[.)])\s+")
 _STAGE = re.compile(r"\[[^\[\]]+\]|\([A-Za-z][^()]{0,40}\)")
@@ -57,11 +62,23 @@ def blocks(text: str) -> list[Block]:
     return out
 
 
-def _label_at(text: str, start: int, end: int) -> re.Match[str] | None:
+def _label_at(text: str, start: int, end: int, cues: Cues) -> re.Match[str] | None:
+    """The turn label opening ``text[start:end]``, if any; its ``label`` group is the name.
+    An office label counts when the office reads as a phrase, not a name (it opens with a
+    phrase word or holds a word in lower case): ``Jane Roe (Northtown):`` names Jane Roe."""
     m = _LABEL.match(text, start, end)
+    if m is None or _phrase_like(m.group("label"), cues):
+        office = _OFFICE_LABEL.match(text, start, end)
+        if office is not None and _office_like(office.group("office"), cues):
+            m = office
     if not m or len(m.group("label")) > 40:
         return None
     return m
+
+
+def _office_like(office: str, cues: Cues) -> bool:
+    words = office.split()
+    return words[0].casefold() in cues.phrase_words or any(w.islower() for w in words[1:])
 
 
 class _Builder:
@@ -192,7 +209,7 @@ def _turn_blocks(text: str, blist: list[Block], registry: Registry, cues: Cues) 
     candidate: dict[int, bool] = {}
     for i, block in enumerate(blist):
         s, e = block.lines[0]
-        m = _label_at(text, s, e)
+        m = _label_at(text, s, e, cues)
         if not m:
             continue
         label = m.group("label")
@@ -202,14 +219,14 @@ def _turn_blocks(text: str, blist: list[Block], registry: Registry, cues: Cues) 
         strong = (
             qa
             or registry.resolve(label) is not None
-            or (label.isupper() and len(label) > 1 and m.group("role") is not None)
+            or (label.isupper() and len(label) > 1 and m.groupdict().get("role") is not None)
         )
         candidate[i] = strong
     chosen = set()
     for i, strong in candidate.items():
         run = (i - 1) in candidate or (i + 1) in candidate
         s, e = blist[i].lines[0]
-        bare = len(blist[i].lines) == 1 and _label_at(text, s, e) is not None and text[s:e].endswith(":")
+        bare = len(blist[i].lines) == 1 and _label_at(text, s, e, cues) is not None and text[s:e].endswith(":")
         if not run and not bare and _title_like(text, blist[i]):
             continue  # "Smith: talks went well" is a heading that names its speaker
         if strong or run:
@@ -248,7 +265,7 @@ def _turns(b: _Builder, block: Block, registry: Registry, cues: Cues, seen: list
                 b.sentences(s, e, "turn", speaker=speaker, label=label, cue="turn label" if speaker else None)
 
     for s, e in block.lines:
-        m = _label_at(text, s, e)
+        m = _label_at(text, s, e, cues)
         if m:
             flush()
             label = m.group("label")
