@@ -128,6 +128,25 @@ def compile_rules(cues: Cues, outlets: Outlets, where: str = "data/cues.toml") -
     )
 
 
+_RULES: dict[tuple[int, int], tuple[Cues, Outlets, Rules]] = {}
+_KEEP_RULES = 8
+
+
+def _rules_for(cues: Cues, outlets: Outlets) -> Rules:
+    """:func:`compile_rules` once per pair of cues and outlets objects. Compiling them costs
+    more than attributing a short source, and the ``re`` module's own cache does not keep
+    them: sentence splitting fills it with patterns of its own, and it drops the oldest."""
+    key = (id(cues), id(outlets))
+    hit = _RULES.get(key)
+    if hit is not None and hit[0] is cues and hit[1] is outlets:
+        return hit[2]
+    rules = compile_rules(cues, outlets)
+    if len(_RULES) >= _KEEP_RULES:
+        _RULES.clear()
+    _RULES[key] = (cues, outlets, rules)  # holding both keeps their ids from being reused
+    return rules
+
+
 @cache
 def _places() -> frozenset[str]:
     gaz = load_gazetteer()
@@ -340,7 +359,7 @@ def attribute(
     sentence that closes it. ``text`` (the source's text) tells paragraphs apart.
     """
     outs = outlets if outlets is not None else load_outlets()
-    rules = compile_rules(cues, outs)
+    rules = _rules_for(cues, outs)
     reader = _Reader(rules, registry, outs)
     house = _house(statements, rules, outs)
     out: list[Statement] = []
