@@ -297,3 +297,37 @@ def test_trusted_statement_takes_every_field_in_order(seed_sources) -> None:  # 
     for s in statements:
         values = [getattr(s, n) for n in names]
         assert trusted_statement(*values) == Statement(*values) == s
+
+
+_SENTENCE_PIECES = st.sampled_from([
+    "The U.S. envoy met Mr. Dmitriev. ", "Talks resumed on Dec. 3 in Geneva! ", "Is it final? ", "No… ",
+    "“We agree,” he said. ", "Kyiv said 600,000 troops was too few.", " ", "\n", "e.g. the plan ", "Putin: ",
+    "Путин заявил, что план может стать основой. ", "(Reuters) - ", "ok", "A. B. Smith spoke. ",
+])
+
+
+@given(st.lists(_SENTENCE_PIECES, max_size=12).map("".join))
+def test_sentence_spans_are_the_splitters_own_sentences(text: str) -> None:
+    """Spans come from the splitter's sentences found in the text: the same sentences, trimmed,
+    as the splitter's own ``segment`` gives, each an exact slice of the text."""
+    from planlib.sources import sentences
+
+    expected = [s.strip() for s in sentences._segmenter().segment(text) if s.strip()] if text.strip() else []
+    assert [text[a:b] for a, b in sentences.sentence_spans(text)] == expected
+
+
+def test_sentence_spans_fall_back_when_the_splitter_changes_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sentence the splitter hands back changed (not found in the text) loses nothing: the
+    rest of the block is split by the plain punctuation rule."""
+    from planlib.sources import sentences
+
+    class Splitter:
+        def processor(self, text: str) -> Splitter:
+            return self
+
+        def process(self) -> list[str]:
+            return ["First one.", "Second  one, changed."]
+
+    monkeypatch.setattr(sentences, "_segmenter", Splitter)
+    text = "First one. Second one. Third one!"
+    assert [text[a:b] for a, b in sentences.sentence_spans(text)] == ["First one.", "Second one.", "Third one!"]

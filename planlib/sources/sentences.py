@@ -48,7 +48,10 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     if len(chunk) > PYSBD_LIMIT:  # the splitter is quadratic on huge blocks: a plain rule instead
         pieces: list[str] = []
     else:
-        pieces = _segmenter().segment(chunk) if chunk.strip() else []
+        # The splitter's sentences, before segment() looks each one up again in the text with a
+        # pattern of its own (compiled per sentence, and a scan of the whole block each time):
+        # the loop below finds them itself, and falls back to a plain rule for any it cannot.
+        pieces = _segmenter().processor(chunk).process() if chunk.strip() else []
     spans: list[tuple[int, int]] = []
     pos = 0
     for piece in pieces:
