@@ -49,7 +49,7 @@ def test_counts_and_erases_on_a_terminal() -> None:
 
 def test_counts_files_not_the_pieces_they_are_streamed_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A JSONL file streamed in parts or raw chunks counts as one file; its statements (raw:
-    its lines) all count."""
+    its lines) all count. A raw text file counts as a file, its statements not yet known."""
     monkeypatch.setattr(planlib.sources, "PART_STATEMENTS", 7)
     path = tmp_path / "c.jsonl"
     path.write_text("".join(f'{{"text": "Line {i}.", "source": "d{i % 3}"}}\n' for i in range(50)), encoding="utf-8")
@@ -58,8 +58,19 @@ def test_counts_files_not_the_pieces_they_are_streamed_in(tmp_path: Path, monkey
         progress = Progress(Terminal(), interval=0.0)
         pieces = list(progress.track(planlib.stream_sources([path, tmp_path / "a.txt"], raw=raw)))
         assert len(pieces) > 2  # the JSONL file came in several pieces
-        assert (progress.files, progress.statements) == (2, 52)
-        assert "2 files, 52 statements" in progress.line()
+        counted = 50 if raw else 52
+        assert (progress.files, progress.statements) == (2, counted)
+        assert f"2 files, {counted} statements" in progress.line()
+
+
+def test_text_files_passed_on_unread_count_as_files_only() -> None:
+    """Text files streamed raw (laid out later, on workers) are counted as files; the line
+    does not claim statements it has not seen."""
+    files = list(planlib.stream_sources([REPORTING], raw=True))
+    progress = Progress(Terminal())
+    assert list(progress.track(files)) == files
+    assert (progress.files, progress.statements) == (len(files), 0)
+    assert progress.line().endswith(f"reading sources: {len(files)} files")
 
 
 def test_redraws_at_most_every_interval() -> None:

@@ -167,7 +167,8 @@ def test_unreachable_dask_scheduler_is_one_line_error() -> None:
 
 @pytest.mark.slow
 def test_dask_local_cluster_gives_the_identical_table(plan, corpus_jsonl: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """On a two-worker Dask LocalCluster (separate processes), the table is the serial table, byte for byte."""
+    """On a two-worker Dask LocalCluster (separate processes), the table is the serial table, byte
+    for byte: statements in batches, JSONL chunks, and text files laid out on the workers."""
     distributed = pytest.importorskip("distributed")
     serial = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=30, top=4)
     with (
@@ -179,8 +180,11 @@ def test_dask_local_cluster_gives_the_identical_table(plan, corpus_jsonl: Path, 
         monkeypatch.setattr(planlib.sources, "PART_STATEMENTS", 37)  # documents straddle chunks
         raw = planlib.match(plan, planlib.stream_sources([corpus_jsonl], raw=True), min_score=30, top=4,
                             executor=ex, batch_size=20)
+        texts = planlib.match(plan, planlib.stream_sources(CORPUS, raw=True), min_score=30, top=4, executor=ex,
+                              batch_size=40)
     assert on_dask.to_json() == serial.to_json()
     assert raw.to_json() == serial.to_json()
+    assert texts.to_json() == planlib.match(plan, planlib.read_sources(CORPUS), min_score=30, top=4).to_json()
 
 
 def test_c_stemmer_gives_the_pure_python_stems() -> None:
@@ -282,7 +286,7 @@ def _chunks_cut_at(path: Path, cuts: list[int]) -> list[planlib.sources.JsonlChu
 
 def test_raw_stream_cuts_a_jsonl_file_into_chunks_losing_nothing(corpus_jsonl: Path) -> None:
     """stream_sources(raw=True) gives a JSONL file as runs of whole lines, numbered from 1 on,
-    that put together are the file's bytes; other files come as the sources they always are."""
+    that put together are the file's bytes; a text file comes unread, as the source it always is."""
     from planlib.sources import JsonlChunk
 
     items = list(planlib.stream_sources([corpus_jsonl, CORPUS[0]], raw=True))
@@ -292,7 +296,59 @@ def test_raw_stream_cuts_a_jsonl_file_into_chunks_losing_nothing(corpus_jsonl: P
     assert chunks[0] == JsonlChunk(chunks[0].path, chunks[0].line, chunks[0].lines, chunks[0].data)  # left is only a hint
     assert [c.line for c in chunks] == list(itertools.accumulate((c.lines for c in chunks[:-1]), initial=1))
     assert max(c.lines for c in chunks) == PART_STATEMENTS and len(chunks) > 1
-    assert [s.id for s in items if not isinstance(s, JsonlChunk)] == [s.id for s in planlib.iter_sources([CORPUS[0]])]
+    assert [s.read().id for s in items if isinstance(s, planlib.TextFile)] == [s.id for s in planlib.iter_sources([CORPUS[0]])]
+
+
+def test_raw_text_files_read_as_the_sources_iter_sources_reads() -> None:
+    """A text file streamed raw is its decoded text, not laid out; read, it is the source
+    iter_sources reads, statement for statement."""
+    raw = list(planlib.stream_sources([ROOT / "seeds", *CORPUS], raw=True))
+    assert all(isinstance(f, planlib.TextFile) for f in raw)
+    for f, src in zip(raw, planlib.iter_sources([ROOT / "seeds", *CORPUS]), strict=True):
+        assert (f.path, f.text) == (src.id, src.text)
+        assert f.read() == src
+
+
+def test_text_files_on_a_process_pool_give_the_serial_table(plan) -> None:  # type: ignore[no-untyped-def]
+    """Text files laid out by two worker processes, a few at a time, give the serial table,
+    evidence, speakers and source listings and all."""
+    paths = [ROOT / "seeds", *CORPUS]
+    serial = planlib.match(plan, planlib.read_sources(paths), min_score=30)
+    with ProcessPoolExecutor(2) as pool:
+        parallel = planlib.match(plan, planlib.stream_sources(paths, raw=True), min_score=30, executor=pool,
+                                 batch_size=40)
+    assert parallel.to_json() == serial.to_json()
+
+
+def test_raw_text_files_carry_the_cues_they_were_read_with(plan, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Cues given to stream_sources travel with each text file to the worker that reads it: a
+    cues file without the format credit leaves a live blog without its publisher there too."""
+    bundled = (ROOT / "data" / "cues.toml").read_text(encoding="utf-8")
+    rule = bundled.index('[[attribution.house]]\nname = "outlet\'s format credit"')
+    custom = tmp_path / "cues.toml"
+    custom.write_text(bundled[:rule] + bundled[bundled.index("[[attribution.house]]", rule + 1):], encoding="utf-8")
+    cues = planlib.sources.load_cues(custom)
+    blog = tmp_path / "blog.txt"
+    blog.write_text("Kyiv Independent live blog. Sunday.\n\n09:05 - The army would be capped at 600,000.\n",
+                    encoding="utf-8")
+    (f,) = planlib.stream_sources([blog], raw=True, cues=cues)
+    assert f.cues is cues and {s.outlet for s in f.read().statements} == {None}
+    assert {s.outlet for s in planlib.read_sources([blog])[0].statements} == {"Kyiv Independent"}
+    serial = planlib.match(plan, planlib.read_sources([blog], cues=cues))
+    with ProcessPoolExecutor(2) as pool:
+        parallel = planlib.match(plan, planlib.stream_sources([blog], raw=True, cues=cues), executor=pool)
+    assert parallel.to_json() == serial.to_json()
+
+
+def test_a_raw_text_file_that_is_not_utf8_fails_where_it_is_streamed(tmp_path: Path) -> None:
+    """Decoding stays with the reading process: a bad file fails as the stream reaches it,
+    naming the file and the byte, before any worker sees it."""
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"Fine text.\n\xff\xfe broken")
+    stream = planlib.stream_sources([CORPUS[0], bad], raw=True)
+    assert isinstance(next(stream), planlib.TextFile)
+    with pytest.raises(planlib.SourceFormatError, match="not valid UTF-8 at byte 11"):
+        next(stream)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

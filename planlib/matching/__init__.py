@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import Plan, Source, Statement
 from ..places import Gazetteer
 from ..results import ProvisionTable, Tally
-from ..sources import JsonlChunk, jsonl_info
+from ..sources import JsonlChunk, TextFile, jsonl_info
 from ._parallel import DEFAULT_BATCH, SKIPPED_KINDS, batched, chunk_statements, matchable, recipe, run, uncollected, work
 from .scoring import COMPONENTS, KIND_FACTORS, Matcher, Weights
 from .vocabulary import TypoIndex, Vocabulary, typo_budget
@@ -42,7 +42,7 @@ the table; every supporting statement is counted either way)."""
 
 def match(
     plan: Plan,
-    sources: Iterable[Source | SourcePart | JsonlChunk] | None = None,
+    sources: Iterable[Source | SourcePart | JsonlChunk | TextFile] | None = None,
     *,
     min_score: float = DEFAULT_MIN_SCORE,
     top: int | None = DEFAULT_TOP,
@@ -66,8 +66,9 @@ def match(
     statements go to it in batches of ``batch_size`` (the first few smaller, so that every
     worker starts at once) and the table is identical to a run without one. JSONL corpora
     streamed with ``raw=True`` (:class:`~planlib.sources.JsonlChunk`) go to the workers as
-    lines and are parsed there, which spares this process the parsing; without an executor,
-    chunks are parsed here. ``progress``, if given, is called with the number of statements
+    lines and are parsed there, and text files (:class:`~planlib.sources.TextFile`) as text,
+    laid out there, which spares this process the parsing and the sentence splitting;
+    without an executor, chunks are parsed and text files read here. ``progress``, if given, is called with the number of statements
     matched so far, now and then. While it runs, the cyclic garbage collector is off (matching
     makes next to no cycles; it is back on at the end, and in processes forked meanwhile).
     """
@@ -88,7 +89,7 @@ def match(
 
 def _match(
     plan: Plan,
-    sources: Iterable[Source | SourcePart | JsonlChunk],
+    sources: Iterable[Source | SourcePart | JsonlChunk | TextFile],
     settings: dict[str, Any],
     gazetteer: Gazetteer | None,
     matcher: Matcher | None,
@@ -109,7 +110,7 @@ def _match(
 
 def _tally_here(
     plan: Plan,
-    sources: Iterable[Source | SourcePart | JsonlChunk],
+    sources: Iterable[Source | SourcePart | JsonlChunk | TextFile],
     tally: Tally,
     settings: dict[str, Any],
     gazetteer: Gazetteer | None,
@@ -129,6 +130,8 @@ def _tally_here(
                 listed = functools.partial(_list_document, tally, source.path)
                 yield from matchable(chunk_statements(source, *files[source.path], listed), include_all)
                 continue
+            if isinstance(source, TextFile):
+                source = source.read()
             tally.add_source(source.info)
             yield from matchable(source.statements, include_all)
 

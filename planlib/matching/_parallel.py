@@ -7,6 +7,7 @@ order, so the table does not depend on the schedule. JSONL corpora go to the wor
 unparsed lines (:class:`~planlib.sources.JsonlChunk`), parsed and matched there as if the
 chunk were the whole file; the driver takes results in the order it sent them and puts each
 chunk's evidence where it stands in the file (ids and offsets after the records before it).
+Text files go as text (:class:`~planlib.sources.TextFile`, a few together), laid out there.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ import attrs
 from ..model import _STATEMENT_FIELDS, Evidence, Plan, Source, Statement, trusted_statement
 from ..places import Gazetteer
 from ..results import SortKey, Tally
-from ..sources import JsonlChunk, SourcePart, jsonl_info, place_statement
+from ..sources import JsonlChunk, SourcePart, TextFile, jsonl_info, place_statement
 from .scoring import Matcher
 from .vocabulary import Vocabulary
 
-__all__ = ["DEFAULT_BATCH", "SKIPPED_KINDS", "recipe", "run", "tally_batch", "tally_chunk", "uncollected"]
+__all__ = ["DEFAULT_BATCH", "SKIPPED_KINDS", "TextFiles", "recipe", "run", "tally_batch", "tally_chunk", "tally_texts",
+           "uncollected"]
 
 SKIPPED_KINDS = ("label", "stage-direction", "boilerplate", "dateline")
 """Statement kinds matching skips unless ``include_all=True``."""
@@ -139,6 +141,21 @@ def tally_chunk(
     return tally_batch(key, blob, settings, batch, bars), [(d, counts[d], offsets[d], t) for d, t in titles.items()]
 
 
+class TextFiles(list[TextFile]):
+    """Text files on their way to a worker, to be laid out and matched there."""
+
+
+def tally_texts(
+    key: str, blob: bytes, settings: dict[str, Any], files: Sequence[TextFile],
+    bars: Sequence[SortKey | None] | None = None,
+) -> tuple[Tally, list[dict[str, str | None]]]:
+    """Read text files (on a worker) and match their statements: their :func:`tally_batch`,
+    and each file's source listing, in order, for the driver to note."""
+    sources = [f.read() for f in files]
+    batch = [s for src in sources for s in matchable(src.statements, settings["include_all"])]
+    return tally_batch(key, blob, settings, batch, bars), [src.info for src in sources]
+
+
 def chunk_statements(
     chunk: JsonlChunk, offsets: dict[str, int], counts: dict[str, int], first: Callable[[str, str | None], None],
 ) -> Iterator[Statement]:
@@ -197,8 +214,8 @@ def _unbatch(columns: tuple[tuple[Any, ...], ...]) -> Batch:
     return Batch(itertools.starmap(trusted_statement, zip(*columns, strict=True)))
 
 
-Work = Sequence[Statement] | JsonlChunk
-"""What goes to a worker at a time: a batch of statements, or a chunk of a JSONL file."""
+Work = Sequence[Statement] | JsonlChunk | TextFiles
+"""What goes to a worker at a time: a batch of statements, a chunk of a JSONL file, or text files."""
 
 
 def run(
@@ -214,7 +231,7 @@ def run(
     """Send every batch or chunk to ``executor``, at most ``in_flight`` at a time, merging
     results into ``tally`` in the order they were sent (so the first error in the input is the
     one raised, and each chunk is placed after the chunks of its file before it)."""
-    pending: deque[tuple[cf.Future[Any], JsonlChunk | None]] = deque()
+    pending: deque[tuple[cf.Future[Any], JsonlChunk | TextFiles | None]] = deque()
     bases: dict[str, dict[str, tuple[int, int]]] = {}  # per JSONL file: per document, what came before
     done_statements = 0
 
@@ -223,6 +240,11 @@ def run(
         future, chunk = pending.popleft()
         if chunk is None:
             part: Tally = future.result()
+            tally.merge(part)
+        elif isinstance(chunk, TextFiles):
+            part, infos = future.result()
+            for info in infos:
+                tally.add_source(info)
             tally.merge(part)
         else:
             part, summary = future.result()
@@ -236,6 +258,8 @@ def run(
             if isinstance(item, JsonlChunk):
                 future = executor.submit(tally_chunk, key, blob, settings, item, tally.bars())
                 pending.append((future, item))
+            elif isinstance(item, TextFiles):
+                pending.append((executor.submit(tally_texts, key, blob, settings, item, tally.bars()), item))
             else:
                 pending.append((executor.submit(tally_batch, key, blob, settings, item, tally.bars()), None))
             if len(pending) >= in_flight:
@@ -262,9 +286,14 @@ def batched(statements: Iterator[Statement], size: int) -> Iterator[Batch]:
         yield batch
 
 
+TEXT_CHARS = 100
+"""Characters of text taken for a statement when text files are sized into work (an estimate
+for sharing out, not part of any result)."""
+
+
 def work(
-    sources: Iterable[Source | SourcePart | JsonlChunk], tally: Tally, include_all: bool, size: int, first: int,
-    share: int = 1,
+    sources: Iterable[Source | SourcePart | JsonlChunk | TextFile], tally: Tally, include_all: bool, size: int,
+    first: int, share: int = 1,
 ) -> Iterator[Work]:
     """The work of ``sources`` for the workers: their statements in batches, and JSONL chunks
     joined into runs of lines, of growing sizes: the first ``first``, each next twice the last,
@@ -272,16 +301,27 @@ def work(
     splits into enough pieces to share out. Near the end of a JSONL file whose size is known
     (:attr:`JsonlChunk.left`), a run holds no more than ``1/share`` of the lines still to come
     (estimated from the bytes left), so that the last pieces are small and the workers finish
-    together. Sources are noted in ``tally`` as they pass; chunks' documents when placed."""
+    together. Text files go a few at a time, about ``first`` statements' worth of text
+    (:data:`TEXT_CHARS` characters a statement). Sources are noted in ``tally`` as they pass;
+    chunks' documents when placed, text files when their results come back."""
     limit = max(1, min(first, size))
     batch: list[Statement] = []
     chunk: JsonlChunk | None = None
+    texts = TextFiles()
+    text_chars = 0
 
     def grow() -> None:
         nonlocal limit
         limit = min(size, 2 * limit)
 
     for source in sources:
+        if isinstance(source, TextFile):
+            texts.append(source)
+            text_chars += len(source.text)
+            if text_chars >= max(1, min(first, size)) * TEXT_CHARS:  # laying out costs far more than matching:
+                yield texts  # pieces stay at the first size, so that the workers finish together
+                texts, text_chars = TextFiles(), 0
+            continue
         if isinstance(source, JsonlChunk):
             if chunk is not None and chunk.path == source.path and chunk.line + chunk.lines == source.line:
                 chunk = chunk.joined(source)
@@ -303,5 +343,7 @@ def work(
                 grow()
     if chunk is not None:
         yield chunk
+    if texts:
+        yield texts
     if batch:
         yield Batch(batch)

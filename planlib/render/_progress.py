@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO, TypeVar
 
 from ..model import Source
-from ..sources import JsonlChunk, SourcePart
+from ..sources import JsonlChunk, SourcePart, TextFile
 
-_S = TypeVar("_S", bound=Source | SourcePart | JsonlChunk)  # a source, a streamed part or a raw chunk
+_S = TypeVar("_S", bound=Source | SourcePart | JsonlChunk | TextFile)  # a source, a streamed part, a raw chunk or file
 
 __all__ = ["Progress"]
 
@@ -37,16 +37,20 @@ class Progress:
         self._last: float | None = None
 
     def track(self, sources: Iterable[_S]) -> Iterator[_S]:
-        """Yield the sources (or streamed source parts or chunks) unchanged, counting the files
-        they come from (a file's pieces come one after another) and their statements (a chunk's
-        lines, blank ones too: it is not parsed yet)."""
+        """Yield the sources (or streamed source parts, chunks or text files) unchanged, counting
+        the files they come from (a file's pieces come one after another) and their statements
+        (a chunk's lines, blank ones too: it is not parsed yet; none for a text file not yet
+        laid out)."""
         try:
             for source in sources:
                 path = source.info["path"] if isinstance(source, SourcePart) else source.path
                 if path != self._path:
                     self.files += 1
                     self._path = path
-                self.statements += source.lines if isinstance(source, JsonlChunk) else len(source.statements)
+                if isinstance(source, JsonlChunk):
+                    self.statements += source.lines
+                elif not isinstance(source, TextFile):  # a text file's statements are known once it is laid out
+                    self.statements += len(source.statements)
                 self._draw()
                 yield source
         finally:
@@ -56,6 +60,8 @@ class Progress:
         """The text of the progress line."""
         spin = "|/-\\"[self._spins % 4]
         files = f"{self.files:,} file" + ("" if self.files == 1 else "s")
+        if not self.statements and self.files:  # text files passed on unread: only files to count
+            return f"planlib: {spin} reading sources: {files}"
         return f"planlib: {spin} reading sources: {files}, {self.statements:,} statements"
 
     def _draw(self, force: bool = False) -> None:

@@ -9,7 +9,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO, Literal, TypeVar, overload
+from typing import BinaryIO, Literal, TypeVar, cast, overload
 
 import attrs
 
@@ -31,6 +31,7 @@ __all__ = [
     "SourcePart",
     "SpeakerCount",
     "SpeakerIndex",
+    "TextFile",
     "iter_sources",
     "jsonl_info",
     "load_outlets",
@@ -74,7 +75,7 @@ def iter_sources(
     cues: Cues | None = None,
 ) -> Iterator[Source]:
     """Like :func:`read_sources`, one source at a time, reading each file only when reached."""
-    return _each(paths, registry, cues, _jsonl_sources)
+    return cast("Iterator[Source]", _each(paths, registry, cues, _jsonl_sources))
 
 
 _T = TypeVar("_T")
@@ -85,13 +86,17 @@ def _each(
     registry: Registry | None,
     cues: Cues | None,
     jsonl: Callable[[str, Path], Iterator[_T]],
-) -> Iterator[Source | _T]:
-    """Every file of ``paths`` in order: text files read whole, JSONL files through ``jsonl``."""
+    raw_text: bool = False,
+) -> Iterator[Source | TextFile | _T]:
+    """Every file of ``paths`` in order: text files read whole (or, with ``raw_text``, decoded
+    but not laid out), JSONL files through ``jsonl``."""
     reg = registry if registry is not None else load_people()
     cue = cues if cues is not None else load_cues()
     for shown, real in _files(paths):
         if real.suffix.lower() in JSONL_SUFFIXES:
             yield from jsonl(shown, real)
+        elif raw_text:
+            yield TextFile(shown, _decoded(real, shown), registry, cues)
         else:
             yield read_file(real, shown=shown, registry=reg, cues=cue)
 
@@ -182,10 +187,33 @@ def read_file(
     """One plain-text file as a source; its id and path are the path as given."""
     real = Path(path)
     name = shown if shown is not None else real.as_posix()
+    return read_text(_decoded(real, name, stacklevel=3), source=name, path=name, registry=registry, cues=cues)
+
+
+def _decoded(real: Path, name: str, stacklevel: int = 4) -> str:
     text = decode(_read_bytes(real, name), name)
     if not text.strip():
-        warnings.warn(f"{name}: empty file, no statements", PlanlibWarning, stacklevel=2)
-    return read_text(text, source=name, path=name, registry=registry, cues=cues)
+        warnings.warn(f"{name}: empty file, no statements", PlanlibWarning, stacklevel=stacklevel)
+    return text
+
+
+@attrs.frozen
+class TextFile:
+    """A text file's text, decoded but not laid out yet: what :func:`stream_sources` gives for
+    a text file with ``raw=True``, so that it is laid out and attributed (sentence splitting
+    is most of the cost of reading) where it is matched, on the workers of a pool or a
+    cluster. :meth:`read` gives the source :func:`read_file` gives; :func:`planlib.match`
+    takes text files among its sources. ``registry`` and ``cues``: those the reader was
+    given (``None``: the bundled ones, loaded where the file is read)."""
+
+    path: str
+    text: str = attrs.field(repr=False)
+    registry: Registry | None = attrs.field(default=None, eq=False, repr=False)
+    cues: Cues | None = attrs.field(default=None, eq=False, repr=False)
+
+    def read(self) -> Source:
+        """The source, laid out and attributed: the one :func:`read_file` reads from the file."""
+        return read_text(self.text, source=self.path, path=self.path, registry=self.registry, cues=self.cues)
 
 
 def _jsonl_sources(shown: str, real: Path) -> Iterator[Source]:
@@ -372,14 +400,14 @@ def stream_sources(
 def stream_sources(
     paths: Sequence[Path | str] | Path | str | None = ..., *, registry: Registry | None = ...,
     cues: Cues | None = ..., raw: Literal[True],
-) -> Iterator[Source | JsonlChunk]: ...
+) -> Iterator[TextFile | JsonlChunk]: ...
 
 
 @overload
 def stream_sources(
     paths: Sequence[Path | str] | Path | str | None = ..., *, registry: Registry | None = ...,
     cues: Cues | None = ..., raw: bool = ...,
-) -> Iterator[Source | SourcePart] | Iterator[Source | JsonlChunk]: ...
+) -> Iterator[Source | SourcePart] | Iterator[TextFile | JsonlChunk]: ...
 
 
 def stream_sources(
@@ -388,18 +416,19 @@ def stream_sources(
     registry: Registry | None = None,
     cues: Cues | None = None,
     raw: bool = False,
-) -> Iterator[Source | SourcePart] | Iterator[Source | JsonlChunk]:
+) -> Iterator[Source | SourcePart] | Iterator[TextFile | JsonlChunk]:
     """Like :func:`iter_sources`, but JSONL corpora come as :class:`SourcePart` runs of at most
     :data:`PART_STATEMENTS` records, read lazily, so memory does not grow with the file.
 
     Statements, ids, spans and source listings are exactly those :func:`iter_sources` gives
     (a document's listing is fixed by its first record, wherever its later records stand).
     With ``raw=True``, JSONL files come as :class:`JsonlChunk` runs of as many lines, unparsed
-    (a file's errors then surface where the chunks are parsed).
+    (a file's errors then surface where the chunks are parsed), and text files as
+    :class:`TextFile`, decoded (a file that is not UTF-8 text fails here) but not laid out.
     """
     if raw:
-        return _each(paths, registry, cues, _jsonl_chunks)
-    return _each(paths, registry, cues, _jsonl_parts)
+        return cast("Iterator[TextFile | JsonlChunk]", _each(paths, registry, cues, _jsonl_chunks, raw_text=True))
+    return cast("Iterator[Source | SourcePart]", _each(paths, registry, cues, _jsonl_parts))
 
 
 def _jsonl_chunks(shown: str, real: Path) -> Iterator[JsonlChunk]:
