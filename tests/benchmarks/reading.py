@@ -6,14 +6,18 @@ Reads a folder of text articles (the bundled seed and the reporting sets of test
 copied ``--copies`` times under its own name, so nothing is read twice as the same file) with
 :func:`planlib.read_sources`: layout, sentence spans, transcript turns and attribution. The
 baseline is pysbd's ``Segmenter.segment`` alone on the same paragraphs, with the settings
-planlib uses; the ratio says what everything the reader does beyond splitting costs. Each
-timing is the best of ``--repeat`` tries, taken in turn.
+planlib uses; the ratio says what everything the reader does beyond splitting costs. Then
+the whole command on the folder, ``planlib table --sources DIR --format json --top 10``, with
+``--jobs 1`` and ``--jobs 2`` (the workers lay the files out). Each timing is the best of
+``--repeat`` tries, taken in turn.
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -45,9 +49,14 @@ def main() -> None:
         chars = sum(f.stat().st_size for f in files)
         seg = _segmenter()
         planlib.read_sources(files[:5])  # imports and data loaded before the clock
-        best = {"planlib": float("inf"), "pysbd": float("inf")}
+        best = {"planlib": float("inf"), "pysbd": float("inf"), "jobs 1": float("inf"), "jobs 2": float("inf")}
         statements = 0
+        command = [sys.executable, "-m", "planlib", "table", "--sources", str(work), "--format", "json", "--top", "10"]
         for _ in range(args.repeat):
+            for jobs in ("1", "2"):
+                t0 = time.perf_counter()
+                subprocess.run([*command, "--jobs", jobs], check=True, stdout=subprocess.DEVNULL, cwd=tmp)
+                best[f"jobs {jobs}"] = min(best[f"jobs {jobs}"], time.perf_counter() - t0)
             t0 = time.perf_counter()
             sources = planlib.read_sources([work])
             best["planlib"] = min(best["planlib"], time.perf_counter() - t0)
@@ -60,8 +69,10 @@ def main() -> None:
     print("| way | seconds | statements/s | kB/s |")
     print("|---|---:|---:|---:|")
     for way, secs in best.items():
-        print(f"| {way} | {secs:.2f} | {statements / secs:,.0f} | {chars / 1000 / secs:,.0f} |")
+        label = {"planlib": "planlib.read_sources", "pysbd": "pysbd segment() alone"}.get(way, f"planlib table --jobs {way[-1]}")
+        print(f"| {label} | {secs:.2f} | {statements / secs:,.0f} | {chars / 1000 / secs:,.0f} |")
     print(f"planlib's reader ÷ the splitter alone, time: {best['planlib'] / best['pysbd']:.2f}")
+    print(f"planlib table --jobs 2 ÷ --jobs 1, throughput: {best['jobs 1'] / best['jobs 2']:.2f}")
 
 
 if __name__ == "__main__":
