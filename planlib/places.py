@@ -104,6 +104,13 @@ def _bundled() -> Gazetteer:
     return _read(_data.data_file("places.toml"))
 
 
+@cache
+def place_names() -> frozenset[str]:
+    """Every name and alias of the bundled gazetteer's places, case folded: what the readers
+    take for a place, not a person (a place named as a label opens no transcript turn)."""
+    return frozenset(f.casefold() for p in _bundled().places for f in (p.name, *p.aliases))
+
+
 def _read(path: Path) -> Gazetteer:
     places = [Place.from_toml(row, where) for where, row in _data.registry_rows(path, "place")]
     try:

@@ -221,6 +221,17 @@ def test_false_turns_stay_prose(text: str) -> None:
     assert not [s for s in planlib.read_text(text, source="t").statements if s.kind in ("turn", "label")]
 
 
+def test_a_place_named_as_a_label_heads_a_record_but_speaks_no_turn() -> None:
+    """'Ukraine: ...' over a parliamentary record is its head line, not a turn spoken by
+    Ukraine, though the turns of the record around it make a run of labelled blocks."""
+    text = ("Ukraine: Peace Negotiations - urgent question (extract)\n\nJane Roe (Northtown) (Lab): Will he act?"
+            "\n\nJohn Doe (Southtown) (Con): He will.")
+    first, *rest = planlib.read_text(text, source="t").statements
+    assert (first.kind, first.speaker) == ("sentence", None)
+    assert [s.speaker for s in rest if s.kind == "turn"] == ["Jane Roe", "John Doe"]
+
+
+
 def test_markdown_layout() -> None:
     """Markdown headings, bullets and quotes keep their markup inside exact statements."""
     text = "# Title\n\nSome **bold** text.\n## Section\n- first item\n- second item\n\n> A quoted line."

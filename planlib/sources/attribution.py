@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
 import attrs
@@ -12,7 +11,7 @@ import attrs
 from ..errors import RegistryFormatError
 from ..model import Statement
 from ..people import Registry
-from ..places import load_gazetteer
+from ..places import place_names as _places
 from .cues import Cues
 from .outlets import Outlets, load_outlets
 
@@ -147,10 +146,6 @@ def _rules_for(cues: Cues, outlets: Outlets) -> Rules:
     return rules
 
 
-@cache
-def _places() -> frozenset[str]:
-    gaz = load_gazetteer()
-    return frozenset(f.casefold() for p in gaz.places for f in (p.name, *p.aliases))
 
 
 @attrs.frozen

@@ -9,6 +9,7 @@ import attrs
 
 from ..model import Statement
 from ..people import Registry
+from ..places import place_names
 from .cues import Cues
 from .sentences import sentence_spans
 
@@ -216,6 +217,8 @@ def _turn_blocks(text: str, blist: list[Block], registry: Registry, cues: Cues) 
         qa = cues.is_qa_label(label)  # "A" is a phrase word too
         if label.casefold() in cues.not_labels or (not qa and _phrase_like(label, cues)):
             continue
+        if label.casefold() in place_names() and registry.resolve(label) is None:
+            continue  # "PLACE: talks resume" heads a text: a place is not a speaker
         strong = (
             qa
             or registry.resolve(label) is not None
