@@ -59,14 +59,16 @@ def reference_evidence(m: Matcher, statement: Statement) -> list[Evidence]:
     return _explained_away(out)
 
 
-def _reference_background(m: Matcher, raw: list[Token]) -> bool:
-    """The documented history rule, word by word: a year before the plan's date, and no plan word."""
+def _reference_background(m: Matcher, raw: list[Token]) -> frozenset[str]:
+    """The documented history rule, word by word: the years before the plan's date, if no plan word."""
     if not m.plan.date or not m._lexicon.plan_words:
-        return False
+        return frozenset()
     plan_year = int(m.plan.date[:4])
-    years = [int(t.surface) for t in raw if re.fullmatch(r"\d{4}", t.surface) and 1500 <= int(t.surface) <= 2099]
+    earlier = frozenset(t.surface for t in raw if re.fullmatch(r"\d{4}", t.surface) and 1500 <= int(t.surface) < plan_year)
     plan_words = {w.casefold() for w in m._lexicon.plan_words}
-    return any(y < plan_year for y in years) and not any(t.surface.casefold().replace("’", "'") in plan_words for t in raw)
+    if any(t.surface.casefold().replace("’", "'") in plan_words for t in raw):
+        return frozenset()
+    return earlier
 
 
 def _reference_hit(m: Matcher, statement: Statement, term: Term, words: list[_Word], first: int, last: int,
@@ -221,6 +223,17 @@ def test_no_cut_without_an_earlier_year_or_with_a_plan_word(matcher: Matcher, te
     """A later year, a modal, a plan word or no year: the statement is not history."""
     ev = _only(matcher, text, "us-guarantee")
     assert "background" not in ev.flags and all(c.name != "background" for c in ev.components)
+
+
+def test_an_earlier_year_in_the_provisions_own_words_is_no_history(matcher: Matcher) -> None:
+    """A year the provision's matched term itself holds ("since 1991", of the disputes to be
+    settled) does not make the statement history for that provision; another earlier year does."""
+    own = _only(matcher, "A non-aggression pact with Europe, with every dispute since 1991 settled.", "non-aggression-pact")
+    assert "background" not in own.flags
+    assert any("1991" in h.surface for c in own.concepts for h in c.hits)
+    other = _only(matcher, "In 1994, a non-aggression pact with Europe, with every dispute since 1991 settled.",
+                  "non-aggression-pact")
+    assert "background" in other.flags
 
 
 def test_plan_words_are_read_from_the_lexicon_and_checked() -> None:

@@ -36,7 +36,8 @@ KIND_FACTORS = {"headline": 0.9, "heading": 0.9}
 BACKGROUND_FACTOR = 0.6
 """Share of the score a statement reading as history keeps: one of its words is a year (four
 digits, 1500–2099) before the plan's date and none is one of the lexicon's ``plan_words``
-("In 1994 Kyiv gave up ...")."""
+("In 1994 Kyiv gave up ..."). A year within the words that matched the provision's own
+terms ("since 1991") does not count against that provision."""
 
 
 @attrs.frozen
@@ -304,12 +305,16 @@ class Matcher:
             have |= figures_
         return have & required == required and have.bit_count() >= needed
 
-    def _background(self, surfaces: list[str]) -> bool:
-        """Whether a statement reads as history (see :data:`BACKGROUND_FACTOR`)."""
+    def _background(self, surfaces: list[str]) -> frozenset[str]:
+        """The earlier years that make a statement read as history (see :data:`BACKGROUND_FACTOR`):
+        none when it names no year before the plan's or holds a plan word."""
         year = self._plan_year
-        if year is None or not any(len(w) == 4 and w.isdigit() and 1500 <= int(w) < year for w in surfaces):
-            return False
-        return not any(map(self._lexicon.is_plan_word, surfaces))
+        if year is None:
+            return frozenset()
+        years = frozenset(w for w in surfaces if len(w) == 4 and w.isdigit() and 1500 <= int(w) < year)
+        if not years or any(map(self._lexicon.is_plan_word, surfaces)):
+            return frozenset()
+        return years
 
     def _negated_starts(self, negates: Sequence[bool], starts: Sequence[int]) -> frozenset[int]:
         """Local start offsets of words standing within the negation window after a negator,
@@ -327,7 +332,7 @@ class Matcher:
     def _score(
         self, pi: int, by_concept: dict[int, list[TermHit]], statement: Statement, nums: list[Figure],
         negated: frozenset[int], cover: Mapping[TermHit, _Cover] | None = None, processed: str | None = None,
-        background: bool = False,
+        background: frozenset[str] = frozenset(),
     ) -> Evidence | None:
         provision = self.plan.provisions[pi]
         flags: list[str] = []
@@ -386,8 +391,8 @@ class Matcher:
         factor = KIND_FACTORS.get(statement.kind, 1.0)
         if factor != 1.0:
             parts.append(("kind", factor, subtotal * (factor - 1.0)))
-        if background:
-            flags.append("background")
+        if background and not all(any(y in h.surface for hs in by_concept.values() for h in hs) for y in background):
+            flags.append("background")  # unless each earlier year is in the provision's own words ("since 1991")
             parts.append(("background", BACKGROUND_FACTOR, sum(p for _n, _v, p in parts) * (BACKGROUND_FACTOR - 1.0)))
         score = round(sum(p for _n, _v, p in parts), 1)
         components = [Component(n, COMPONENTS[n], round(v, 3), round(p, 1)) for n, v, p in parts]
