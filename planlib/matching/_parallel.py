@@ -305,6 +305,9 @@ def work(
     (:data:`TEXT_CHARS` characters a statement). Sources are noted in ``tally`` as they pass;
     chunks' documents when placed, text files when their results come back."""
     limit = max(1, min(first, size))
+    # Laying out costs far more than matching: text pieces stay at the first size, so that
+    # the workers finish together.
+    text_limit = limit * TEXT_CHARS
     batch: list[Statement] = []
     chunk: JsonlChunk | None = None
     texts = TextFiles()
@@ -318,8 +321,8 @@ def work(
         if isinstance(source, TextFile):
             texts.append(source)
             text_chars += len(source.text)
-            if text_chars >= max(1, min(first, size)) * TEXT_CHARS:  # laying out costs far more than matching:
-                yield texts  # pieces stay at the first size, so that the workers finish together
+            if text_chars >= text_limit:
+                yield texts
                 texts, text_chars = TextFiles(), 0
             continue
         if isinstance(source, JsonlChunk):

@@ -9,7 +9,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO, Literal, TypeVar, cast, overload
+from typing import BinaryIO, Literal, TypeVar, overload
 
 import attrs
 
@@ -75,30 +75,36 @@ def iter_sources(
     cues: Cues | None = None,
 ) -> Iterator[Source]:
     """Like :func:`read_sources`, one source at a time, reading each file only when reached."""
-    return cast("Iterator[Source]", _each(paths, registry, cues, _jsonl_sources))
+    return _each(paths, _jsonl_sources, _whole(registry, cues))
 
 
 _T = TypeVar("_T")
+_U = TypeVar("_U")
 
 
 def _each(
     paths: Sequence[Path | str] | Path | str | None,
-    registry: Registry | None,
-    cues: Cues | None,
     jsonl: Callable[[str, Path], Iterator[_T]],
-    raw_text: bool = False,
-) -> Iterator[Source | TextFile | _T]:
-    """Every file of ``paths`` in order: text files read whole (or, with ``raw_text``, decoded
-    but not laid out), JSONL files through ``jsonl``."""
-    reg = registry if registry is not None else load_people()
-    cue = cues if cues is not None else load_cues()
+    text: Callable[[str, Path], _U],
+) -> Iterator[_T | _U]:
+    """Every file of ``paths`` in order: JSONL files through ``jsonl``, text files through ``text``."""
     for shown, real in _files(paths):
         if real.suffix.lower() in JSONL_SUFFIXES:
             yield from jsonl(shown, real)
-        elif raw_text:
-            yield TextFile(shown, _decoded(real, shown), registry, cues)
         else:
-            yield read_file(real, shown=shown, registry=reg, cues=cue)
+            yield text(shown, real)
+
+
+def _whole(registry: Registry | None, cues: Cues | None) -> Callable[[str, Path], Source]:
+    """A reader of text files laid out whole, with these (or the bundled) registry and cues."""
+    reg = registry if registry is not None else load_people()
+    cue = cues if cues is not None else load_cues()
+    return lambda shown, real: read_file(real, shown=shown, registry=reg, cues=cue)
+
+
+def _unread(registry: Registry | None, cues: Cues | None) -> Callable[[str, Path], TextFile]:
+    """A reader of text files decoded but not laid out (:class:`TextFile`)."""
+    return lambda shown, real: TextFile(shown, _decoded(real, shown), registry, cues)
 
 
 def _files(paths: Sequence[Path | str] | Path | str | None) -> Iterator[tuple[str, Path]]:
@@ -427,8 +433,8 @@ def stream_sources(
     :class:`TextFile`, decoded (a file that is not UTF-8 text fails here) but not laid out.
     """
     if raw:
-        return cast("Iterator[TextFile | JsonlChunk]", _each(paths, registry, cues, _jsonl_chunks, raw_text=True))
-    return cast("Iterator[Source | SourcePart]", _each(paths, registry, cues, _jsonl_parts))
+        return _each(paths, _jsonl_chunks, _unread(registry, cues))
+    return _each(paths, _jsonl_parts, _whole(registry, cues))
 
 
 def _jsonl_chunks(shown: str, real: Path) -> Iterator[JsonlChunk]:
