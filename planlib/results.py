@@ -8,9 +8,14 @@ from typing import Any
 import attrs
 from attrs import field
 
+from ._spool import Run, Spool, SpooledEvidence
 from .model import Evidence, Plan, Provision
 
-__all__ = ["ProvisionRow", "ProvisionTable", "SortKey", "Tally"]
+__all__ = ["SPILL_AT", "ProvisionRow", "ProvisionTable", "SortKey", "SpooledEvidence", "Tally"]
+
+SPILL_AT = 4096
+"""With ``top=None``, the pieces of evidence a run holds in memory before it writes them out to
+a temporary file (:class:`SpooledEvidence`), so that its memory does not grow with the corpus."""
 
 
 def _freeze(settings: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[str, Any], ...]:
@@ -18,8 +23,8 @@ def _freeze(settings: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tu
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in items))
 
 
-def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:
-    return tuple(value)
+def _evidence(value: Iterable[Evidence]) -> Sequence[Evidence]:
+    return value if isinstance(value, SpooledEvidence) else tuple(value)
 
 
 def _rows(value: Iterable[ProvisionRow]) -> tuple[ProvisionRow, ...]:
@@ -35,11 +40,13 @@ class ProvisionRow:
     """One provision with its best evidence (at most ``top``), and counts over all support.
 
     ``support`` counts every statement that scored at least ``min_score`` without a
-    conflicting figure; ``supporting_sources`` names the sources they came from.
+    conflicting figure; ``supporting_sources`` names the sources they came from. ``evidence``
+    is a tuple, best first, or, when a run kept more than :data:`SPILL_AT` pieces, a
+    :class:`SpooledEvidence` read from disk as it is iterated (equal to the tuple of it).
     """
 
     provision: Provision
-    evidence: tuple[Evidence, ...] = field(converter=_evidence)
+    evidence: Sequence[Evidence] = field(converter=_evidence)
     support: int = 0
     supporting_sources: frozenset[str] = frozenset()
     conflicts: int = 0
@@ -164,14 +171,17 @@ def _sorted_infos(infos: Iterable[dict[str, str | None]]) -> list[dict[str, str 
 
 class Tally:
     """What a run keeps while it reads: at most ``top`` best evidence per provision, the counts,
-    the supporting source ids and the sources read. Memory does not grow with the statements.
+    the supporting source ids and the sources read. With a ``top``, memory does not grow with
+    the statements. With ``top=None`` every piece is kept; given ``spill_at``, the tally writes
+    its evidence out to a temporary file whenever it holds more than that many pieces, each
+    provision's sorted, and :meth:`table` reads them back merged (:class:`SpooledEvidence`).
 
     Tallies of disjoint parts of a corpus :meth:`merge` into the tally of the whole, in any
-    grouping and order; :meth:`table` turns one into the :class:`ProvisionTable`. Picklable, so
-    workers can send theirs back.
+    grouping and order; :meth:`table` turns one into the :class:`ProvisionTable`. Picklable
+    while nothing is spilled, so workers can send theirs back.
     """
 
-    def __init__(self, plan: Plan, settings: Mapping[str, Any]) -> None:
+    def __init__(self, plan: Plan, settings: Mapping[str, Any], spill_at: int | None = None) -> None:
         self.ids = tuple(p.id for p in plan.provisions)
         self._index = {pid: i for i, pid in enumerate(self.ids)}
         self.settings = _freeze(settings)
@@ -186,6 +196,13 @@ class Tally:
         ``i``): one entry a source, where a set per provision held it once for each of them."""
         self.sources: dict[str, dict[str, str | None]] = {}
         self.statements = 0
+        if spill_at is not None and spill_at < 1:
+            raise ValueError(f"spill_at must be at least 1 or None, got {spill_at}")
+        self._spill_at = spill_at if top is None else None  # with a top, the cut keeps memory flat
+        self._held = 0
+        self._spool: Spool | None = None
+        self._runs: list[list[Run]] = [[] for _ in self.ids]
+        self._spilled = [0] * len(self.ids)
 
     def add_source(self, info: dict[str, str | None]) -> None:
         """Note a source read (one entry per source id, whatever the order)."""
@@ -207,6 +224,28 @@ class Tally:
         kept.append(ev)
         if self._cut is not None and len(kept) > self._cut:
             self.evidence[i] = self._best(kept)
+        elif self._spill_at is not None:
+            self._held += 1
+            if self._held > self._spill_at:
+                self._spill()
+
+    def _spill(self) -> None:
+        """Write every provision's evidence held in memory out as one sorted run."""
+        if self._spool is None:
+            self._spool = Spool()
+        for i, kept in enumerate(self.evidence):
+            if kept:
+                kept.sort(key=_sort_key)
+                self._runs[i].append(self._spool.write(kept))
+                self._spilled[i] += len(kept)
+        self.evidence = [[] for _ in self.ids]
+        self._held = 0
+
+    def _all(self, i: int) -> list[Evidence]:
+        """Provision ``i``'s evidence, spilled or not, in memory (unsorted)."""
+        if self._spool is None or not self._runs[i]:
+            return self.evidence[i]
+        return [ev for run in self._runs[i] for ev in self._spool.read(run)] + self.evidence[i]
 
     def _best(self, items: list[Evidence]) -> list[Evidence]:
         items.sort(key=_sort_key)
@@ -238,9 +277,16 @@ class Tally:
         if self.ids != other.ids or self.settings != other.settings:
             raise ValueError("only tallies of the same plan and settings merge")
         for i in range(len(self.ids)):
-            self.evidence[i] = self._best(self.evidence[i] + other.evidence[i])
+            if self.top is None:
+                incoming = other._all(i)
+                self.evidence[i].extend(incoming)
+                self._held += len(incoming)
+            else:
+                self.evidence[i] = self._best(self.evidence[i] + other.evidence[i])
             self.support[i] += other.support[i]
             self.conflicts[i] += other.conflicts[i]
+        if self._spill_at is not None and self._held > self._spill_at:
+            self._spill()
         for source, mask in other.supporting.items():
             self.supporting[source] = self.supporting.get(source, 0) | mask
         for info in other.sources.values():
@@ -254,12 +300,25 @@ class Tally:
             raise ValueError("the tally was made for another plan")
         masks = self.supporting.items()
         rows = [  # each provision's set built straight from the masks: no lists of them all besides
-            ProvisionRow(p, self._best(list(self.evidence[i])), self.support[i],
+            ProvisionRow(p, self._listed(i), self.support[i],
                          frozenset(source for source, mask in masks if mask >> i & 1), self.conflicts[i])
             for i, p in enumerate(plan.provisions)
         ]
         sources = [self.sources[sid] for sid in sorted(self.sources)]  # one info per id already: no copy to dedupe
         return ProvisionTable(plan, self.settings, sources, rows, self.statements)
+
+
+    def _listed(self, i: int) -> Sequence[Evidence]:
+        """Provision ``i``'s evidence as its row lists it, best first."""
+        rest = self._best(list(self.evidence[i]))
+        if self._spool is None or not self._runs[i]:
+            return rest
+        return SpooledEvidence(self._spool, self._runs[i], rest, self._spilled[i] + len(rest))
+
+    def __getstate__(self) -> dict[str, Any]:
+        if self._spool is not None:
+            raise TypeError("a tally that has spilled evidence to disk does not pickle; merge tallies that have not")
+        return self.__dict__
 
 
 SortKey = tuple[float, str, int, int, str]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
+from .. import results
 from ..model import Plan, Source, Statement
 from ..places import Gazetteer
 from ..results import ProvisionTable, Tally
@@ -61,7 +62,9 @@ def match(
 
     Sources are read one at a time and only the table's contents are kept (the best ``top``
     evidence per provision, counts, source listings), so a streamed corpus (see
-    :func:`~planlib.sources.stream_sources`) runs in flat memory. ``executor``: any
+    :func:`~planlib.sources.stream_sources`) runs in flat memory. With ``top=None``, evidence
+    beyond :data:`~planlib.results.SPILL_AT` pieces waits in a temporary file, and the rows'
+    evidence is read back from it as it is iterated (:class:`~planlib.results.SpooledEvidence`). ``executor``: any
     :class:`concurrent.futures.Executor` (a process pool, a Dask client's executor); the
     statements go to it in batches of ``batch_size`` (the first few smaller, so that every
     worker starts at once) and the table is identical to a run without one. JSONL corpora
@@ -97,7 +100,7 @@ def _match(
     batch_size: int,
     progress: Callable[[int], None] | None,
 ) -> ProvisionTable:
-    tally = Tally(plan, settings)
+    tally = Tally(plan, settings, spill_at=results.SPILL_AT)  # read at each run, so that it can be set
     if executor is not None:
         key, blob = recipe(plan, gazetteer, matcher)
         in_flight = 2 * max(1, getattr(executor, "_max_workers", 0) or 4)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..model import Evidence, Statement
 from ..results import ProvisionTable
 from ._common import by_source, covered, version
 
-__all__ = ["dumps", "evidence_dict", "iter_dumps", "iter_json", "layout_dict", "render_json", "statement_dict", "table_dict"]
+__all__ = ["Each", "dumps", "evidence_dict", "iter_dumps", "iter_json", "layout_dict", "render_json", "statement_dict", "table_dict"]
 
 
 def statement_dict(s: Statement) -> dict[str, Any]:
@@ -43,8 +43,13 @@ def evidence_dict(ev: Evidence) -> dict[str, Any]:
     return out
 
 
-def table_dict(table: ProvisionTable) -> dict[str, Any]:
-    """The whole table as the contract's dict."""
+def table_dict(table: ProvisionTable, *, lazy: bool = False) -> dict[str, Any]:
+    """The whole table as the contract's dict. ``lazy``: for :func:`iter_dumps` only, each
+    provision's evidence is made into dicts one at a time as it is written, so that a table
+    of many thousand pieces is never held as dicts all at once."""
+    def listed(evidence: Sequence[Evidence]) -> list[dict[str, Any]] | Each:
+        return Each(evidence, evidence_dict) if lazy else [evidence_dict(e) for e in evidence]
+
     return {
         "planlib": version(),
         "plan": {"id": table.plan.id, "title": table.plan.title},
@@ -56,11 +61,22 @@ def table_dict(table: ProvisionTable) -> dict[str, Any]:
                 "id": r.provision.id, "ref": r.provision.ref, "title": r.provision.title,
                 "tags": list(r.provision.tags), "support": r.support,
                 "supporting_sources": len(r.supporting_sources), "conflicts": r.conflicts,
-                "evidence": [evidence_dict(e) for e in r.evidence],
+                "evidence": listed(r.evidence),
             }
             for r in table.rows
         ],
     }
+
+
+class Each:
+    """A list :func:`iter_dumps` writes as ``[fn(item) for item in items]``, making each value only
+    as it writes it (:func:`dumps` and ``json`` do not take it)."""
+
+    __slots__ = ("fn", "items")
+
+    def __init__(self, items: Sequence[Any], fn: Callable[[Any], Any]) -> None:
+        self.items = items
+        self.fn = fn
 
 
 def dumps(data: Any) -> str:
@@ -82,9 +98,21 @@ def iter_dumps(data: Any) -> Iterator[str]:
 _PIECE = 512  # values of at most this many parts are written in one piece; bigger ones part by part
 _quote = json.encoder.encode_basestring  # the C function json itself uses for ensure_ascii=False
 _CONTAINERS = (dict, list, tuple)
+_NESTED = (dict, list, tuple, Each)  # what _room looks into
 
 
 def _pieces(o: Any, level: int) -> Iterator[str]:
+    if isinstance(o, Each):
+        if not o.items:
+            yield "[]"
+            return
+        first, after = _indent(level + 1), "," + _indent(level + 1)
+        yield "["
+        for i, item in enumerate(o.items):
+            yield after if i else first
+            yield from _pieces(o.fn(item), level + 1)
+        yield _indent(level) + "]"
+        return
     if not isinstance(o, _CONTAINERS) or _room(o, _PIECE) >= 0:
         out: list[str] = []
         _encode(o, level, out)
@@ -98,12 +126,15 @@ def _pieces(o: Any, level: int) -> Iterator[str]:
     yield closing
 
 
-def _room(o: dict[Any, Any] | list[Any] | tuple[Any, ...], room: int) -> int:
+def _room(o: dict[Any, Any] | list[Any] | tuple[Any, ...] | Each, room: int) -> int:
     """``room`` less the parts of ``o`` (itself, its values and theirs), counted only until it
-    runs out (< 0). Scalars are counted in the loop, without a call each."""
+    runs out (< 0). Scalars are counted in the loop, without a call each. An :class:`Each` has
+    no room: it and what holds it are written piece by piece."""
+    if isinstance(o, Each):
+        return -1
     room -= 1
     for value in o.values() if isinstance(o, dict) else o:
-        room = _room(value, room) if isinstance(value, _CONTAINERS) else room - 1
+        room = _room(value, room) if isinstance(value, _NESTED) else room - 1
         if room < 0:
             break
     return room
@@ -224,14 +255,14 @@ def _key(key: Any) -> str:
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
-def layout_dict(table: ProvisionTable, layout: str) -> dict[str, Any]:
+def layout_dict(table: ProvisionTable, layout: str, *, lazy: bool = False) -> dict[str, Any]:
     """The contract's dict, plus for the ``source`` and ``coverage`` layouts a section of that name.
 
     ``"layout"`` names the layout; ``"by_source"`` lists each statement with the provisions it
     supports (plan order); ``"coverage"`` gives, per provision, the counts and the ids of the
     supporting sources. The default (``provision``) layout is exactly the contract.
     """
-    data = table_dict(table)
+    data = table_dict(table, lazy=lazy)
     if layout == "source":
         data["layout"] = "source"
         data["by_source"] = [
@@ -268,5 +299,6 @@ def render_json(table: ProvisionTable, layout: str = "provision") -> str:
 
 
 def iter_json(table: ProvisionTable, layout: str = "provision") -> Iterator[str]:
-    """:func:`render_json` in pieces (what ``planlib table --format json`` writes)."""
-    return iter_dumps(layout_dict(table, layout))
+    """:func:`render_json` in pieces (what ``planlib table --format json`` writes), each piece of
+    evidence made into its dict only as it is written."""
+    return iter_dumps(layout_dict(table, layout, lazy=True))

@@ -1,0 +1,116 @@
+"""Evidence kept on disk while a run reads: sorted runs in a temporary file, read back merged.
+
+A run that lists every piece of evidence (``top=None``, the default) holds what it finds, and on
+a large corpus that is most of its memory. :class:`~planlib.results.Tally` writes its evidence
+out here now and then, each provision's sorted, and the table reads each provision's runs back
+merged in rank order, a block at a time, whenever it is iterated: the same evidence, in the
+same order, with memory that does not grow with the corpus.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, overload
+
+from .model import Evidence
+
+__all__ = ["BLOCK", "Run", "Spool", "SpooledEvidence"]
+
+BLOCK = 256
+"""Evidence pickled together, and read back together: what iterating a run holds at once."""
+
+Run = tuple[tuple[int, int], ...]
+"""One sorted run in a spool's file: the offset and size of each of its blocks, in order."""
+
+
+class Spool:
+    """A temporary file of sorted runs of evidence, ``block`` pieces (default :data:`BLOCK`) to a
+    pickle (the file is deleted when closed or collected)."""
+
+    def __init__(self, block: int | None = None) -> None:
+        self.block = BLOCK if block is None else block
+        self._file = tempfile.TemporaryFile(prefix="planlib-evidence-", buffering=0)
+        self._end = 0
+
+    def write(self, items: Sequence[Evidence]) -> Run:
+        """Write ``items`` (already in rank order) as one run."""
+        blocks = []
+        for start in range(0, len(items), self.block):
+            data = pickle.dumps(list(items[start:start + self.block]), protocol=pickle.HIGHEST_PROTOCOL)
+            self._file.seek(self._end)
+            self._file.write(data)
+            blocks.append((self._end, len(data)))
+            self._end += len(data)
+        return tuple(blocks)
+
+    def read(self, run: Run) -> Iterator[Evidence]:
+        """The evidence of one run, in order, a block at a time."""
+        for offset, size in run:
+            self._file.seek(offset)
+            data = self._file.read(size)
+            if data is None or len(data) != size:
+                raise OSError(f"the evidence spool {self._file.name} was cut short")
+            items: list[Evidence] = pickle.loads(data)
+            yield from items
+
+    def close(self) -> None:
+        """Delete the file now (it is deleted when collected anyway)."""
+        self._file.close()
+
+
+def _rank(ev: Evidence) -> tuple[float, str, int, int, str]:
+    return ev.sort_key
+
+
+class SpooledEvidence(Sequence[Evidence]):
+    """A provision's evidence, best first, part of it in a :class:`Spool`: a read-only sequence
+    that reads the spool each time it is iterated, and compares equal to the tuple of the same
+    evidence. Indexing walks to the item; ``tuple(...)`` gives it all in memory; pickled, it
+    is that tuple."""
+
+    def __init__(self, spool: Spool, runs: Iterable[Run], rest: Iterable[Evidence], count: int) -> None:
+        self._spool = spool
+        self._runs = tuple(runs)
+        self._rest = tuple(rest)
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Evidence]:
+        return heapq.merge(*(self._spool.read(run) for run in self._runs), self._rest, key=_rank)
+
+    @overload
+    def __getitem__(self, index: int) -> Evidence: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Evidence, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Evidence | tuple[Evidence, ...]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._count)
+            if step > 0:
+                return tuple(itertools.islice(self, start, stop, step))
+            return tuple(self)[index]
+        i = index + self._count if index < 0 else index
+        if not 0 <= i < self._count:
+            raise IndexError("evidence index out of range")
+        return next(itertools.islice(self, i, None))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, (tuple, SpooledEvidence)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return tuple, (tuple(self),)
+
+    def __repr__(self) -> str:
+        return f"SpooledEvidence({self._count} pieces, {len(self._runs)} runs on disk)"

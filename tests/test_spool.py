@@ -1,0 +1,138 @@
+"""Evidence spilled to disk: a run that lists every piece holds at most ``SPILL_AT`` of them in
+memory, and its table is exactly the table of a run that held them all."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import planlib
+from planlib import _spool, results
+from planlib import strategies as S
+from planlib.render import FORMATS, LAYOUTS, render, render_pieces
+from planlib.results import SpooledEvidence, Tally
+
+from .conftest import REPORTING, heavy
+
+PLAN = planlib.load_plan()
+MATCHER = planlib.Matcher(PLAN)
+SETTINGS = {"min_score": 60.0, "top": None, "include_all": False}
+
+
+@pytest.fixture(scope="module")
+def reporting() -> list[planlib.Source]:
+    return planlib.read_sources(sorted(Path(REPORTING).glob("*.txt")))
+
+
+def _match(sources: list[planlib.Source], spill_at: int, block: int = _spool.BLOCK) -> planlib.ProvisionTable:
+    with mock.patch.object(results, "SPILL_AT", spill_at), mock.patch.object(_spool, "BLOCK", block):
+        return planlib.match(PLAN, sources, matcher=MATCHER)
+
+
+def _spilled(table: planlib.ProvisionTable) -> int:
+    return sum(isinstance(r.evidence, SpooledEvidence) for r in table.rows)
+
+
+def test_a_spilled_table_is_the_table_held_in_memory(reporting: list[planlib.Source]) -> None:
+    """Spilled every few pieces, in blocks of two, the table is equal to the one held whole, and
+    every format and layout writes the same bytes."""
+    whole = _match(reporting, spill_at=10**9)
+    spilled = _match(reporting, spill_at=5, block=2)
+    assert _spilled(whole) == 0 and _spilled(spilled) > 10
+    assert spilled == whole
+    for fmt in FORMATS:
+        for layout in LAYOUTS:
+            text = render(whole, fmt, layout)
+            assert render(spilled, fmt, layout) == text, (fmt, layout)
+            assert "".join(render_pieces(spilled, fmt, layout)) == text, (fmt, layout)
+
+
+@heavy()
+@given(S.planted_corpus(PLAN, max_sources=4), st.integers(1, 12), st.integers(1, 4), st.integers(1, 3))
+def test_any_spill_and_any_split_give_the_whole_table(corpus: S.Corpus, spill_at: int, block: int, parts: int) -> None:
+    """However often a tally spills, in blocks of any size, and however the corpus is split into
+    tallies that each spill and then merge, the table is the one held in memory."""
+    whole = planlib.match(PLAN, corpus.sources, matcher=MATCHER)
+    tallies = []
+    with mock.patch.object(_spool, "BLOCK", block):
+        for part in planlib.partition(corpus.sources, parts):
+            t = Tally(PLAN, SETTINGS, spill_at=spill_at)
+            for src in part:
+                t.add_source(src.info)
+                for s in src.statements:
+                    t.statements += 1
+                    for ev in MATCHER.evidence(s):
+                        if ev.score >= 60.0:
+                            t.add(ev)
+                            assert sum(map(len, t.evidence)) <= spill_at  # never more held in memory
+            tallies.append(t)
+        merged = tallies[0]
+        for t in tallies[1:]:
+            merged.merge(t)
+    table = merged.table(PLAN)
+    assert table == whole
+    assert table.to_json() == whole.to_json()
+
+
+def test_spooled_evidence_is_a_sequence_equal_to_its_tuple(reporting: list[planlib.Source]) -> None:
+    table = _match(reporting, spill_at=3, block=2)
+    row = max(table.rows, key=lambda r: len(r.evidence))
+    ev = row.evidence
+    assert isinstance(ev, SpooledEvidence) and len(ev) >= 6
+    items = tuple(ev)
+    assert [e.sort_key for e in items] == sorted(e.sort_key for e in items)  # best first
+    assert ev == items and items == ev and ev != items[:-1] and ev != list(items)
+    assert hash(ev) == hash(items)
+    assert ev[0] == items[0] and ev[-1] == items[-1] and ev[3] == items[3]
+    assert ev[1:5] == items[1:5] and ev[::2] == items[::2] and ev[::-1] == items[::-1] and ev[:0] == ()
+    with pytest.raises(IndexError):
+        ev[len(items)]
+    with pytest.raises(IndexError):
+        ev[-len(items) - 1]
+    assert ev.index(items[2]) == 2 and items[4] in ev
+    back = pickle.loads(pickle.dumps(row))
+    assert type(back.evidence) is tuple and back == row
+    assert "on disk" in repr(ev)
+
+
+def test_a_tally_that_has_spilled_says_it_does_not_pickle(reporting: list[planlib.Source]) -> None:
+    t = Tally(PLAN, SETTINGS, spill_at=2)
+    for s in reporting[0].statements:
+        for ev in MATCHER.evidence(s):
+            if ev.score >= 60.0:
+                t.add(ev)
+    assert t._spool is not None
+    with pytest.raises(TypeError, match="spilled"):
+        pickle.dumps(t)
+
+
+def test_only_a_run_listing_everything_spills() -> None:
+    """With a ``top`` the tally's own cut keeps memory flat, so it never writes out."""
+    assert Tally(PLAN, {**SETTINGS, "top": 3}, spill_at=1)._spill_at is None
+    with pytest.raises(ValueError, match="spill_at"):
+        Tally(PLAN, SETTINGS, spill_at=0)
+
+
+def test_json_makes_each_evidence_dict_only_as_it_writes_it(reporting: list[planlib.Source], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's JSON never holds the dicts of all evidence at once: when the first piece of
+    evidence has been written, only it has been made into a dict."""
+    from planlib.render import json as render_json
+
+    table = _match(reporting, spill_at=10**9)
+    total = sum(len(r.evidence) for r in table.rows)
+    assert total > 50
+    made = []
+    real = render_json.evidence_dict
+    monkeypatch.setattr(render_json, "evidence_dict", lambda ev: made.append(ev) or real(ev))
+    pieces = render_json.iter_json(table)
+    written = ""
+    while '"explanation"' not in written:
+        written += next(pieces)
+    assert len(made) == 1
+    rest = "".join(pieces)
+    assert len(made) == total and written + rest == table.to_json()
