@@ -70,7 +70,7 @@ def table_dict(table: ProvisionTable, *, lazy: bool = False) -> dict[str, Any]:
 
 class Each:
     """A list :func:`iter_dumps` writes as ``[fn(item) for item in items]``, making each value only
-    as it writes it (:func:`dumps` and ``json`` do not take it)."""
+    as it writes it, in one piece (:func:`dumps` and ``json`` do not take it)."""
 
     __slots__ = ("fn", "items")
 
@@ -109,8 +109,9 @@ def _pieces(o: Any, level: int) -> Iterator[str]:
         first, after = _indent(level + 1), "," + _indent(level + 1)
         yield "["
         for i, item in enumerate(o.items):
-            yield after if i else first
-            yield from _pieces(o.fn(item), level + 1)
+            piece = [after if i else first]
+            _encode(o.fn(item), level + 1, piece)
+            yield "".join(piece)
         yield _indent(level) + "]"
         return
     if not isinstance(o, _CONTAINERS) or _room(o, _PIECE) >= 0:
@@ -182,6 +183,9 @@ def _encode(o: Any, level: int, out: list[str]) -> None:
             out.append("{}")
             return
         inner = _indent(level + 1)
+        if all(type(v) in _SCALARS for v in o.values()):
+            out.append("{" + inner + "".join(_flat(level)(o, 0))[1:-1] + _indent(level) + "}")
+            return
         before = "{" + inner
         for key, value in o.items():
             out.append(before + _quote(key if type(key) is str else _key(key)) + ": ")
@@ -197,6 +201,9 @@ def _encode(o: Any, level: int, out: list[str]) -> None:
             out.append("[]")
             return
         inner = _indent(level + 1)
+        if all(type(v) in _SCALARS for v in o):
+            out.append("[" + inner + "".join(_flat(level)(o, 0))[1:-1] + _indent(level) + "]")
+            return
         before = "[" + inner
         for value in o:
             out.append(before)
@@ -221,6 +228,25 @@ def _encode(o: Any, level: int, out: list[str]) -> None:
         out.append(_float(o))
     else:
         raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
+def _flat(level: int) -> Callable[[Any, int], Sequence[str]]:
+    """json's own C encoder, for a dict or list at ``level`` holding only scalars: with the new
+    line and indent of its members as the separator, it writes them as json.dumps(indent=2)
+    does, all but the new line after the opening bracket and before the closing one."""
+    try:
+        return _FLAT[level]
+    except KeyError:
+        make: Any = json.encoder.c_make_encoder  # type: ignore[attr-defined]
+        if make is None:  # no C accelerator: json's own pure Python encoder, as slow as ours
+            encoder = json.JSONEncoder(ensure_ascii=False, separators=("," + _indent(level + 1), ": "))
+            _FLAT[level] = lambda o, _level: [encoder.encode(o)]
+        else:
+            _FLAT[level] = make(None, None, _quote, None, ": ", "," + _indent(level + 1), False, False, True)
+        return _FLAT[level]
+
+
+_FLAT: dict[int, Callable[[Any, int], Sequence[str]]] = {}
 
 
 def _float(o: float) -> str:
