@@ -7,7 +7,8 @@ For each N it writes the synthetic corpus of tests/benchmarks/corpus.py and runs
 fresh subprocess whose peak RSS is read from os.wait4:
 
 - in memory: the statements read into a list, then only the matching is timed, planlib
-  (``match(plan, parts, top=10)``, in this process and with ``executor=`` a pool of two
+  (``match(plan, parts)``, every piece of evidence listed, as by default, or ``top=N`` with
+  ``--top N``; in this process and with ``executor=`` a pool of two
   processes, started inside the timing) against ``rapidfuzz.process.cdist([provision title +
   summary], statements, scorer=token_set_ratio, processor=default_process, workers=-1)``
   (every core), and a naive per-pair Python loop of ``fuzz.token_set_ratio`` run on a
@@ -15,8 +16,8 @@ fresh subprocess whose peak RSS is read from os.wait4:
 - quality on the planted statements (N <= 100k): precision/recall/F1 of planlib's
   (statement, provision) pairs at the default min score, and of cdist's best provision per
   statement at the threshold that is best in hindsight (generous to the baseline);
-- the whole command ``planlib table --sources corpus.jsonl --format json --top 10`` as it
-  runs by default (``--jobs auto``: every core from 4 MB of sources up, else one process),
+- the whole command ``planlib table --sources corpus.jsonl --format json`` (with ``--top N``
+  if given) as it runs by default (``--jobs auto``: every core from 4 MB of sources up, else one process),
   and with ``--jobs 1`` and ``--jobs 2``, against a script that reads the same JSONL and runs
   cdist. Peak RSS is that of the ``--jobs 1`` command (one process holds everything);
 - two ``--jobs 1`` commands started together, against one alone: the throughput two busy
@@ -108,7 +109,7 @@ def _run_pair(argv: list[str], work: Path) -> float:
     return time.perf_counter() - t0
 
 
-def _worker(mode: str, path: str) -> dict[str, Any]:
+def _worker(mode: str, path: str, top_text: str = "all") -> dict[str, Any]:
     """Run inside a subprocess: read the corpus into memory, time one way of matching it."""
     from rapidfuzz import fuzz, process, utils
 
@@ -119,14 +120,16 @@ def _worker(mode: str, path: str) -> dict[str, Any]:
     if mode in ("planlib", "planlib2"):
         from concurrent.futures import ProcessPoolExecutor
 
+        top = None if top_text == "all" else int(top_text)
+
         parts = list(planlib.stream_sources([path]))
         n = sum(len(p.statements) for p in parts)
         t0 = time.perf_counter()
         if mode == "planlib":
-            planlib.match(plan, parts, top=10)
+            planlib.match(plan, parts, top=top)
         else:
             with ProcessPoolExecutor(2) as pool:
-                planlib.match(plan, parts, top=10, executor=pool)
+                planlib.match(plan, parts, top=top, executor=pool)
         return {"seconds": time.perf_counter() - t0, "statements": n}
     with open(path, encoding="utf-8") as f:
         texts = [json.loads(line)["text"] for line in f if line.strip()]
@@ -205,7 +208,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="time every way R times, in turn, and keep the best (default 3)")
     parser.add_argument("--budget", type=float, default=30.0, metavar="S",
                         help="at each N, take more tries, in turn, until S seconds have passed (default 30)")
-    parser.add_argument("--worker", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--top", type=int, default=None, metavar="N",
+                        help="the command's --top and match()'s top (default: all evidence, as the command's default)")
+    parser.add_argument("--worker", nargs=3, metavar=("MODE", "PATH", "TOP"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(_worker(*args.worker)))
@@ -219,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     py = sys.executable
     rows: dict[int, dict[str, Any]] = {}
+    top_text = "all" if args.top is None else str(args.top)
+    top_args = [] if args.top is None else ["--top", top_text]
+    print(f"top: {top_text}", file=sys.stderr, flush=True)
     made = _recipe()  # corpora written by another plan or generator are not these: new names
     tiny = work / f"corpus-20-{made}.jsonl"
     if not tiny.exists():
@@ -230,21 +238,21 @@ def main(argv: list[str] | None = None) -> int:
         row: dict[str, Any] = {}
         full = n <= args.full_upto
         if full and n <= 100_000:
-            row["quality"] = json.loads(_run([py, __file__, "--worker", "quality", str(path)])[2])
-        base = [py, "-m", "planlib", "table", "--sources", str(path), "--format", "json", "--top", "10"]
+            row["quality"] = json.loads(_run([py, __file__, "--worker", "quality", str(path), top_text])[2])
+        base = [py, "-m", "planlib", "table", "--sources", str(path), "--format", "json", *top_args]
         cmd = [*base, "-o", str(work / "out.json")]
         timed: dict[str, list[str]] = {f"cmd_j{jobs}": [*cmd, "--jobs", str(jobs)] for jobs in ((1, 2) if full else (1,))}
         if full:
             timed["cmd_auto"] = cmd
             timed["cdist_script"] = [py, "-c", CDIST_SCRIPT, str(path)]
-            start = [py, "-m", "planlib", "table", "--sources", str(tiny), "--format", "json", "--top", "10",
+            start = [py, "-m", "planlib", "table", "--sources", str(tiny), "--format", "json", *top_args,
                      "-o", str(work / "out.json")]
             timed |= {f"start_j{jobs}": [*start, "--jobs", str(jobs)] for jobs in (1, 2)}
         began, tries = time.perf_counter(), 0
         while tries < args.repeat or (time.perf_counter() - began < args.budget and tries < 10 * args.repeat):
             tries += 1
             for mode in ("planlib", "planlib2", "cdist", "naive") if full else ():
-                _wall, rss, out = _run([py, __file__, "--worker", mode, str(path)])
+                _wall, rss, out = _run([py, __file__, "--worker", mode, str(path), top_text])
                 res = json.loads(out)
                 row[mode] = max(row.get(mode, 0.0), res["statements"] / res["seconds"])
                 row[f"{mode}_rss"] = max(row.get(f"{mode}_rss", 0), rss)
