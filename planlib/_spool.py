@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import os
 import pickle
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, overload
 
+from .errors import PlanlibError
 from .model import Evidence
 
 __all__ = ["BLOCK", "Run", "Spool", "SpooledEvidence"]
@@ -33,16 +36,24 @@ class Spool:
 
     def __init__(self, block: int | None = None) -> None:
         self.block = BLOCK if block is None else block
-        self._file = tempfile.TemporaryFile(prefix="planlib-evidence-", buffering=0)
+        try:
+            self._file = tempfile.TemporaryFile(prefix="planlib-evidence-", buffering=0)
+        except OSError as exc:
+            raise _failed("cannot make a temporary file for the evidence", exc) from None
         self._end = 0
+        self._lock = threading.Lock()  # reads from several threads, where os.pread is missing
 
     def write(self, items: Sequence[Evidence]) -> Run:
         """Write ``items`` (already in rank order) as one run."""
         blocks = []
         for start in range(0, len(items), self.block):
             data = pickle.dumps(list(items[start:start + self.block]), protocol=pickle.HIGHEST_PROTOCOL)
-            self._file.seek(self._end)
-            self._file.write(data)
+            try:
+                with self._lock:
+                    self._file.seek(self._end)
+                    self._file.write(data)
+            except OSError as exc:
+                raise _failed("cannot write evidence to its temporary file", exc) from None
             blocks.append((self._end, len(data)))
             self._end += len(data)
         return tuple(blocks)
@@ -50,16 +61,31 @@ class Spool:
     def read(self, run: Run) -> Iterator[Evidence]:
         """The evidence of one run, in order, a block at a time."""
         for offset, size in run:
-            self._file.seek(offset)
-            data = self._file.read(size)
-            if data is None or len(data) != size:
-                raise OSError(f"the evidence spool {self._file.name} was cut short")
+            try:
+                data = self._read(offset, size)
+            except OSError as exc:
+                raise _failed("cannot read evidence back from its temporary file", exc) from None
+            if len(data) != size:
+                raise _failed("cannot read evidence back from its temporary file", OSError("it was cut short"))
             items: list[Evidence] = pickle.loads(data)
             yield from items
+
+    def _read(self, offset: int, size: int) -> bytes:
+        if hasattr(os, "pread"):  # one call, no shared position: safe from any thread
+            return os.pread(self._file.fileno(), size, offset)
+        with self._lock:
+            self._file.seek(offset)
+            return self._file.read(size) or b""
 
     def close(self) -> None:
         """Delete the file now (it is deleted when collected anyway)."""
         self._file.close()
+
+
+def _failed(what: str, exc: OSError) -> PlanlibError:
+    reason = exc.strerror or str(exc)
+    return PlanlibError(f"{what}: {reason}", where=tempfile.gettempdir(),
+                        hint="free some space there, set TMPDIR to a folder with room, or give --top N")
 
 
 def _rank(ev: Evidence) -> tuple[float, str, int, int, str]:
