@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import planlib
 from planlib import _spool, results
 from planlib import strategies as S
+from planlib.model import TermHit
 from planlib.render import FORMATS, LAYOUTS, render, render_pieces
 from planlib.results import SpooledEvidence, Tally
 
@@ -136,3 +137,44 @@ def test_json_makes_each_evidence_dict_only_as_it_writes_it(reporting: list[plan
     assert len(made) == 1
     rest = "".join(pieces)
     assert len(made) == total and written + rest == table.to_json()
+
+
+def test_a_temporary_folder_that_cannot_be_written_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No room for the evidence is a PlanlibError naming the folder and what to do, not a traceback."""
+    import tempfile
+
+    missing = tmp_path / "gone"
+    monkeypatch.setattr(tempfile, "tempdir", str(missing))
+    with pytest.raises(planlib.PlanlibError) as caught:
+        _spool.Spool()
+    assert str(missing) in str(caught.value) and "--top" in str(caught.value)
+
+
+def test_spooled_evidence_reads_the_same_from_many_threads(reporting: list[planlib.Source]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    table = _match(reporting, spill_at=3, block=1)
+    rows = [r for r in table.rows if isinstance(r.evidence, SpooledEvidence)]
+    expected = [tuple(r.evidence) for r in rows]
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda i: tuple(rows[i % len(rows)].evidence), range(8 * len(rows))))
+    assert got == [expected[i % len(rows)] for i in range(8 * len(rows))]
+
+
+def test_evidence_pickles_as_plain_values_to_equal_valid_evidence(reporting: list[planlib.Source]) -> None:
+    """What goes to disk and back from workers: equal evidence, each part of its own class, that
+    its validators and converters still accept when it is rebuilt the slow way."""
+    import attrs
+
+    table = _match(reporting, spill_at=10**9)
+    evidence = [e for r in table.rows for e in r.evidence]
+    assert any(h.fold == "typo" for e in evidence for c in e.concepts for h in c.hits)  # a similarity below 100
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        back = pickle.loads(pickle.dumps(evidence, protocol=protocol))
+        assert back == evidence
+    for old, new in zip(evidence, back, strict=True):
+        assert hash(new) == hash(old) and new.sort_key == old.sort_key and new.explain() == old.explain()
+        assert type(new.concepts) is tuple and type(new.components) is tuple and type(new.flags) is tuple
+        assert all(type(h) is TermHit for c in new.concepts for h in c.hits)
+        assert attrs.evolve(new) == new  # every field passes the class's own checks
+        assert attrs.evolve(new.statement) == new.statement
