@@ -98,7 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--min-score", type=_score, default=DEFAULT_MIN_SCORE, metavar="N",
                    help=f"leave out evidence scoring below N, 0-100 (default: {DEFAULT_MIN_SCORE:g})")
     t.add_argument("--top", type=_positive, default=DEFAULT_TOP, metavar="N",
-                   help="list at most N statements per provision (default: all); all are counted either way")
+                   help="list at most N statements per provision (default: all, evidence beyond a few"
+                        " thousand pieces kept in a temporary file in TMPDIR); all are counted either way")
     t.add_argument("--provision", action="append", metavar="ID|REF", help="only these provisions (repeatable)")
     t.add_argument("--include-all", action="store_true",
                    help="also match labels, stage directions, datelines and boilerplate")

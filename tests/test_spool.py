@@ -178,3 +178,14 @@ def test_evidence_pickles_as_plain_values_to_equal_valid_evidence(reporting: lis
         assert all(type(h) is TermHit for c in new.concepts for h in c.hits)
         assert attrs.evolve(new) == new  # every field passes the class's own checks
         assert attrs.evolve(new.statement) == new.statement
+
+
+def test_a_process_pool_spilling_its_merged_evidence_gives_the_serial_table(reporting: list[planlib.Source]) -> None:
+    """The driver of a pool spills what its workers send back: the same table as one process."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    whole = _match(reporting, spill_at=10**9)
+    with mock.patch.object(results, "SPILL_AT", 4), ProcessPoolExecutor(2) as pool:
+        pooled = planlib.match(PLAN, reporting, matcher=MATCHER, executor=pool, batch_size=16)
+    assert _spilled(pooled) > 10
+    assert pooled == whole and pooled.to_json() == whole.to_json()
