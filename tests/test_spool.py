@@ -189,3 +189,23 @@ def test_a_process_pool_spilling_its_merged_evidence_gives_the_serial_table(repo
         pooled = planlib.match(PLAN, reporting, matcher=MATCHER, executor=pool, batch_size=16)
     assert _spilled(pooled) > 10
     assert pooled == whole and pooled.to_json() == whole.to_json()
+
+
+def test_csv_comes_in_pieces_each_row_made_as_it_is_written(reporting: list[planlib.Source], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's CSV of a big table is written a few hundred rows at a time, never held whole."""
+    from planlib.model import Evidence
+    from planlib.render import csv as render_csv
+
+    monkeypatch.setattr(render_csv, "_ROWS_A_PIECE", 7)
+    table = _match(reporting, spill_at=10**9)
+    total = sum(len(r.evidence) for r in table.rows)
+    assert total > 50
+    explained = []
+    real = Evidence.explain
+    monkeypatch.setattr(Evidence, "explain", lambda ev: explained.append(ev) or real(ev))
+    pieces = render_csv.iter_csv(table)
+    first = next(pieces)
+    assert first.count("\r\n") == 8 and len(explained) == 7  # the header and the first seven rows
+    rest = list(pieces)
+    assert len(explained) == total and len(rest) == total // 7
+    assert first + "".join(rest) == render_csv.render_csv(table)

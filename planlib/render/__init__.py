@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from ..results import ProvisionTable
-from .csv import read_csv, render_csv
+from .csv import iter_csv, read_csv, render_csv
 from .html import render_html
 from .json import iter_json, render_json
 from .markdown import render_markdown
@@ -35,7 +35,10 @@ def render(table: ProvisionTable, fmt: str = "md", layout: str = "provision") ->
 
 def render_pieces(table: ProvisionTable, fmt: str = "md", layout: str = "provision") -> Iterator[str]:
     """:func:`render` as pieces whose concatenation is exactly its text, to write as they come
-    (JSON is produced piece by piece, so a table listing many sources is never held as text)."""
-    if fmt == "json" and layout in LAYOUTS:
+    (JSON and CSV are produced piece by piece, so a table of many sources or many pieces of
+    evidence is never held as text; Markdown and HTML come as one piece)."""
+    if layout in LAYOUTS and fmt == "json":
         return iter_json(table, layout)
+    if layout in LAYOUTS and fmt == "csv":
+        return iter_csv(table, layout)
     return iter((render(table, fmt, layout),))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from ..results import ProvisionTable
 from ._common import by_source
 
-__all__ = ["COLUMNS", "LAYOUT_COLUMNS", "neutralise", "read_csv", "render_csv", "restore", "rows"]
+__all__ = ["COLUMNS", "LAYOUT_COLUMNS", "iter_csv", "neutralise", "read_csv", "render_csv", "restore", "rows"]
 
 COLUMNS = (
     "provision", "ref", "title", "score", "flags", "source", "path", "statement", "start", "end",
@@ -47,37 +48,52 @@ def _text(value: object) -> str:
 
 def rows(table: ProvisionTable, layout: str = "provision") -> list[dict[str, str]]:
     """The rows the CSV holds, as text (unknown values as empty text), before neutralising."""
-    out: list[list[object]] = []
+    names = LAYOUT_COLUMNS[layout]
+    return [dict(zip(names, map(_text, values), strict=True)) for values in _values(table, layout)]
+
+
+def _values(table: ProvisionTable, layout: str) -> Iterator[list[object]]:
+    """Each row's values, made as they are asked for."""
     if layout == "coverage":
         for r in table.rows:
-            out.append([r.provision.id, r.provision.ref, r.provision.title, ";".join(r.provision.tags), r.support,
-                        len(r.supporting_sources), r.conflicts])
+            yield [r.provision.id, r.provision.ref, r.provision.title, ";".join(r.provision.tags), r.support,
+                   len(r.supporting_sources), r.conflicts]
     elif layout == "source":
         for g in by_source(table):
             s = g.statement
             for p, ev in g.links:
-                out.append([s.source, s.path, s.id, s.start, s.end, s.text, s.speaker, s.outlet, p.id, p.ref,
-                            f"{ev.score:.1f}"])
+                yield [s.source, s.path, s.id, s.start, s.end, s.text, s.speaker, s.outlet, p.id, p.ref,
+                       f"{ev.score:.1f}"]
     else:
         for r in table.rows:
             for ev in r.evidence:
                 s = ev.statement
-                out.append([r.provision.id, r.provision.ref, r.provision.title, f"{ev.score:.1f}", ";".join(ev.flags),
-                            s.source, s.path, s.id, s.start, s.end, s.kind, s.speaker, s.outlet, s.cited, s.text,
-                            ev.explain()])
-    names = LAYOUT_COLUMNS[layout]
-    return [dict(zip(names, map(_text, values), strict=True)) for values in out]
+                yield [r.provision.id, r.provision.ref, r.provision.title, f"{ev.score:.1f}", ";".join(ev.flags),
+                       s.source, s.path, s.id, s.start, s.end, s.kind, s.speaker, s.outlet, s.cited, s.text,
+                       ev.explain()]
+
+
+_ROWS_A_PIECE = 256
+
+
+def iter_csv(table: ProvisionTable, layout: str = "provision") -> Iterator[str]:
+    """:func:`render_csv` in pieces of a few hundred rows, each row made as it is written (what
+    ``planlib table --format csv`` writes), so a table of many rows is never held whole."""
+    buf = io.StringIO(newline="")
+    out = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    out.writerow(LAYOUT_COLUMNS[layout])
+    for n, values in enumerate(_values(table, layout), 1):
+        out.writerow([neutralise(_text(v)) for v in values])
+        if n % _ROWS_A_PIECE == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
 
 
 def render_csv(table: ProvisionTable, layout: str = "provision") -> str:
     """The table as CSV text: a header row, CRLF line ends and quoting as RFC 4180 gives, UTF-8 safe."""
-    buf = io.StringIO(newline="")
-    out = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    names = LAYOUT_COLUMNS[layout]
-    out.writerow(names)
-    for row in rows(table, layout):
-        out.writerow([neutralise(row[n]) for n in names])
-    return buf.getvalue()
+    return "".join(iter_csv(table, layout))
 
 
 def read_csv(text: str) -> list[dict[str, str]]:
