@@ -307,7 +307,6 @@ class Tally:
         sources = [self.sources[sid] for sid in sorted(self.sources)]  # one info per id already: no copy to dedupe
         return ProvisionTable(plan, self.settings, sources, rows, self.statements)
 
-
     def _listed(self, i: int) -> Sequence[Evidence]:
         """Provision ``i``'s evidence as its row lists it, best first."""
         rest = self._best(list(self.evidence[i]))

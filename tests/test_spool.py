@@ -4,7 +4,9 @@ memory, and its table is exactly the table of a run that held them all."""
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -30,6 +32,20 @@ def reporting() -> list[planlib.Source]:
     return planlib.read_sources(sorted(Path(REPORTING).glob("*.txt")))
 
 
+@pytest.fixture(scope="module")
+def held(reporting: list[planlib.Source]) -> planlib.ProvisionTable:
+    """The reporting set's table, every piece of evidence held in memory."""
+    return _match(reporting, spill_at=10**9)
+
+
+def _counting(calls: list[object], fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``fn``, noting each argument it is called with in ``calls``."""
+    def counted(arg: Any) -> Any:
+        calls.append(arg)
+        return fn(arg)
+    return counted
+
+
 def _match(sources: list[planlib.Source], spill_at: int, block: int = _spool.BLOCK) -> planlib.ProvisionTable:
     with mock.patch.object(results, "SPILL_AT", spill_at), mock.patch.object(_spool, "BLOCK", block):
         return planlib.match(PLAN, sources, matcher=MATCHER)
@@ -39,10 +55,10 @@ def _spilled(table: planlib.ProvisionTable) -> int:
     return sum(isinstance(r.evidence, SpooledEvidence) for r in table.rows)
 
 
-def test_a_spilled_table_is_the_table_held_in_memory(reporting: list[planlib.Source]) -> None:
+def test_a_spilled_table_is_the_table_held_in_memory(reporting: list[planlib.Source], held: planlib.ProvisionTable) -> None:
     """Spilled every few pieces, in blocks of two, the table is equal to the one held whole, and
     every format and layout writes the same bytes."""
-    whole = _match(reporting, spill_at=10**9)
+    whole = held
     spilled = _match(reporting, spill_at=5, block=2)
     assert _spilled(whole) == 0 and _spilled(spilled) > 10
     assert spilled == whole
@@ -119,17 +135,16 @@ def test_only_a_run_listing_everything_spills() -> None:
         Tally(PLAN, SETTINGS, spill_at=0)
 
 
-def test_json_makes_each_evidence_dict_only_as_it_writes_it(reporting: list[planlib.Source], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_json_makes_each_evidence_dict_only_as_it_writes_it(held: planlib.ProvisionTable, monkeypatch: pytest.MonkeyPatch) -> None:
     """The command's JSON never holds the dicts of all evidence at once: when the first piece of
     evidence has been written, only it has been made into a dict."""
     from planlib.render import json as render_json
 
-    table = _match(reporting, spill_at=10**9)
+    table = held
     total = sum(len(r.evidence) for r in table.rows)
     assert total > 50
-    made = []
-    real = render_json.evidence_dict
-    monkeypatch.setattr(render_json, "evidence_dict", lambda ev: made.append(ev) or real(ev))
+    made: list[object] = []
+    monkeypatch.setattr(render_json, "evidence_dict", _counting(made, render_json.evidence_dict))
     pieces = render_json.iter_json(table)
     written = ""
     while '"explanation"' not in written:
@@ -161,13 +176,12 @@ def test_spooled_evidence_reads_the_same_from_many_threads(reporting: list[planl
     assert got == [expected[i % len(rows)] for i in range(8 * len(rows))]
 
 
-def test_evidence_pickles_as_plain_values_to_equal_valid_evidence(reporting: list[planlib.Source]) -> None:
+def test_evidence_pickles_as_plain_values_to_equal_valid_evidence(held: planlib.ProvisionTable) -> None:
     """What goes to disk and back from workers: equal evidence, each part of its own class, that
     its validators and converters still accept when it is rebuilt the slow way."""
     import attrs
 
-    table = _match(reporting, spill_at=10**9)
-    evidence = [e for r in table.rows for e in r.evidence]
+    evidence = [e for r in held.rows for e in r.evidence]
     assert any(h.fold == "typo" for e in evidence for c in e.concepts for h in c.hits)  # a similarity below 100
     for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
         back = pickle.loads(pickle.dumps(evidence, protocol=protocol))
@@ -180,29 +194,30 @@ def test_evidence_pickles_as_plain_values_to_equal_valid_evidence(reporting: lis
         assert attrs.evolve(new.statement) == new.statement
 
 
-def test_a_process_pool_spilling_its_merged_evidence_gives_the_serial_table(reporting: list[planlib.Source]) -> None:
+def test_a_process_pool_spilling_its_merged_evidence_gives_the_serial_table(
+    reporting: list[planlib.Source], held: planlib.ProvisionTable,
+) -> None:
     """The driver of a pool spills what its workers send back: the same table as one process."""
     from concurrent.futures import ProcessPoolExecutor
 
-    whole = _match(reporting, spill_at=10**9)
+    whole = held
     with mock.patch.object(results, "SPILL_AT", 4), ProcessPoolExecutor(2) as pool:
         pooled = planlib.match(PLAN, reporting, matcher=MATCHER, executor=pool, batch_size=16)
     assert _spilled(pooled) > 10
     assert pooled == whole and pooled.to_json() == whole.to_json()
 
 
-def test_csv_comes_in_pieces_each_row_made_as_it_is_written(reporting: list[planlib.Source], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_csv_comes_in_pieces_each_row_made_as_it_is_written(held: planlib.ProvisionTable, monkeypatch: pytest.MonkeyPatch) -> None:
     """The command's CSV of a big table is written a few hundred rows at a time, never held whole."""
     from planlib.model import Evidence
     from planlib.render import csv as render_csv
 
     monkeypatch.setattr(render_csv, "_ROWS_A_PIECE", 7)
-    table = _match(reporting, spill_at=10**9)
+    table = held
     total = sum(len(r.evidence) for r in table.rows)
     assert total > 50
-    explained = []
-    real = Evidence.explain
-    monkeypatch.setattr(Evidence, "explain", lambda ev: explained.append(ev) or real(ev))
+    explained: list[object] = []
+    monkeypatch.setattr(Evidence, "explain", _counting(explained, Evidence.explain))
     pieces = render_csv.iter_csv(table)
     first = next(pieces)
     assert first.count("\r\n") == 8 and len(explained) == 7  # the header and the first seven rows

@@ -37,8 +37,10 @@ def render_pieces(table: ProvisionTable, fmt: str = "md", layout: str = "provisi
     """:func:`render` as pieces whose concatenation is exactly its text, to write as they come
     (JSON and CSV are produced piece by piece, so a table of many sources or many pieces of
     evidence is never held as text; Markdown and HTML come as one piece)."""
-    if layout in LAYOUTS and fmt == "json":
-        return iter_json(table, layout)
-    if layout in LAYOUTS and fmt == "csv":
-        return iter_csv(table, layout)
+    streamed = _STREAMED.get(fmt)
+    if streamed is not None and layout in LAYOUTS:
+        return streamed(table, layout)
     return iter((render(table, fmt, layout),))
+
+
+_STREAMED: dict[str, Callable[[ProvisionTable, str], Iterator[str]]] = {"json": iter_json, "csv": iter_csv}

@@ -185,12 +185,9 @@ def _encode(o: Any, level: int, out: list[str]) -> None:
             out.append("{}")
             return
         inner = _indent(level + 1)
-        if all(type(v) in _SCALARS for v in o.values()):
-            out.append("{" + inner + "".join(_flat(level)(o, 0))[1:-1] + _indent(level) + "}")
-            return
         flat = _flat(level)
         before = "{" + inner
-        run: dict[Any, Any] = {}  # scalars in a row, written together by the C encoder
+        run: dict[Any, Any] = {}  # scalars in a row (all of them, often), written together by the C encoder
         for key, value in o.items():
             if type(value) in _SCALARS:
                 run[key] = value
