@@ -431,3 +431,42 @@ def test_json_writer_refuses_what_json_refuses() -> None:
             json.dumps(bad)
         with pytest.raises(TypeError):
             "".join(iter_dumps(bad))
+
+
+_TEXT = st.text(st.characters(blacklist_categories=["Cs"]), max_size=12)
+_NUMBER = st.floats() | st.integers(-10, 10**6)
+_HITS = st.builds(TermHit, _TEXT, _TEXT, _TEXT, st.integers(0, 10**6), st.integers(0, 10**6), _TEXT, _NUMBER)
+_EVIDENCE = st.builds(
+    Evidence,
+    _TEXT,
+    st.tuples(_TEXT.filter(bool), _TEXT.filter(bool), st.integers(0, 10**6), _TEXT.filter(bool),
+              st.sampled_from(["sentence", "turn", "headline"]), st.lists(st.none() | _TEXT, min_size=4, max_size=4)).map(
+        lambda f: Statement(f[0], f[1], "corpus.txt", f[2], f[2] + len(f[3]), f[3], f[4], *f[5])),
+    st.floats() | st.integers(0, 100),
+    st.lists(st.builds(ConceptHit, _TEXT, _TEXT, _NUMBER, st.lists(_HITS, max_size=3)), max_size=3),
+    st.lists(st.builds(Component, _TEXT, _TEXT, _NUMBER, _NUMBER), max_size=4),
+    st.lists(_TEXT, max_size=3),
+)
+
+
+@given(_EVIDENCE, st.integers(0, 6))
+def test_evidence_is_written_straight_as_json_writes_its_dict(ev: Evidence, at: int) -> None:
+    """The JSON writer's short way for evidence gives byte for byte what json.dumps writes of
+    evidence_dict, at any depth, for any names, texts and numbers (NaN, infinities, ints,
+    empty lists of hits, concepts, components and flags)."""
+    from planlib.render.json import evidence_dict, evidence_text
+
+    expected = json.dumps(evidence_dict(ev), ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * at)
+    assert evidence_text(ev, at) == expected
+
+
+def test_evidence_holding_other_types_is_written_the_long_way() -> None:
+    """A hit whose term is a list, or a score of a float subclass, still comes out as json writes its dict."""
+    from planlib.render.json import evidence_dict, evidence_text
+
+    class Score(float):
+        pass
+
+    s = Statement("a#1", "a", "a.txt", 0, 3, "abc", "sentence")
+    odd = Evidence("p1", s, Score(1.5), [ConceptHit("c", "act", 1.0, [TermHit("c", ["x", "y"], "abc", 0, 3, "exact", 100.0)])], [], [])
+    assert evidence_text(odd, 2) == json.dumps(evidence_dict(odd), ensure_ascii=False, indent=2).replace("\n", "\n    ")

@@ -135,16 +135,17 @@ def test_only_a_run_listing_everything_spills() -> None:
         Tally(PLAN, SETTINGS, spill_at=0)
 
 
-def test_json_makes_each_evidence_dict_only_as_it_writes_it(held: planlib.ProvisionTable, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The command's JSON never holds the dicts of all evidence at once: when the first piece of
-    evidence has been written, only it has been made into a dict."""
+def test_json_makes_each_evidence_text_only_as_it_writes_it(held: planlib.ProvisionTable, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's JSON never holds the text of all evidence at once: when the first piece of
+    evidence has been written, only it has been made into text."""
     from planlib.render import json as render_json
 
     table = held
     total = sum(len(r.evidence) for r in table.rows)
     assert total > 50
     made: list[object] = []
-    monkeypatch.setattr(render_json, "evidence_dict", _counting(made, render_json.evidence_dict))
+    text = render_json.evidence_text
+    monkeypatch.setattr(render_json, "evidence_text", lambda ev, level: _counting(made, lambda e: text(e, level))(ev))
     pieces = render_json.iter_json(table)
     written = ""
     while '"explanation"' not in written:
