@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import planlib
 from planlib import _spool, results
 from planlib import strategies as S
-from planlib.model import TermHit
+from planlib.model import Evidence, TermHit
 from planlib.render import FORMATS, LAYOUTS, render, render_pieces
 from planlib.results import SpooledEvidence, Tally
 
@@ -145,7 +145,12 @@ def test_json_makes_each_evidence_text_only_as_it_writes_it(held: planlib.Provis
     assert total > 50
     made: list[object] = []
     text = render_json.evidence_text
-    monkeypatch.setattr(render_json, "evidence_text", lambda ev, level: _counting(made, lambda e: text(e, level))(ev))
+
+    def counted(ev: Evidence, level: int) -> str:
+        made.append(ev)
+        return text(ev, level)
+
+    monkeypatch.setattr(render_json, "evidence_text", counted)
     pieces = render_json.iter_json(table)
     written = ""
     while '"explanation"' not in written:

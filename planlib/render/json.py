@@ -45,10 +45,11 @@ def evidence_dict(ev: Evidence) -> dict[str, Any]:
 
 def table_dict(table: ProvisionTable, *, lazy: bool = False) -> dict[str, Any]:
     """The whole table as the contract's dict. ``lazy``: for :func:`iter_dumps` only, each
-    provision's evidence is made into dicts one at a time as it is written, so that a table
-    of many thousand pieces is never held as dicts all at once."""
+    provision's evidence is made into text one piece at a time as it is written
+    (:func:`evidence_text`), so that a table of many thousand pieces is never held as dicts
+    or text all at once."""
     def listed(evidence: Sequence[Evidence]) -> list[dict[str, Any]] | Each:
-        return Each(evidence, evidence_dict, evidence_text) if lazy else [evidence_dict(e) for e in evidence]
+        return Each(evidence, evidence_text) if lazy else [evidence_dict(e) for e in evidence]
 
     return {
         "planlib": version(),
@@ -69,15 +70,13 @@ def table_dict(table: ProvisionTable, *, lazy: bool = False) -> dict[str, Any]:
 
 
 class Each:
-    """A list :func:`iter_dumps` writes as ``[fn(item) for item in items]``, making each value only
-    as it writes it, in one piece (:func:`dumps` and ``json`` do not take it). ``text``, if
-    given, writes ``fn(item)`` straight away: ``text(item, level)`` is its JSON at indent ``level``."""
+    """A list :func:`iter_dumps` writes item by item, each as ``text(item, level)`` gives its JSON
+    at indent ``level``, made only as it is written (:func:`dumps` and ``json`` do not take it)."""
 
-    __slots__ = ("fn", "items", "text")
+    __slots__ = ("items", "text")
 
-    def __init__(self, items: Sequence[Any], fn: Callable[[Any], Any], text: Callable[[Any, int], str] | None = None) -> None:
+    def __init__(self, items: Sequence[Any], text: Callable[[Any, int], str]) -> None:
         self.items = items
-        self.fn = fn
         self.text = text
 
 
@@ -104,46 +103,33 @@ def _evidence_text(ev: Evidence, level: int) -> str:
     i1, i2, i3, i4, i5 = (_indent(level + k) for k in range(1, 6))
     w = _scalar
     s = ev.statement
-    parts = [
+    head = (
         f'{{{i1}"source": {w(s.source)},{i1}"path": {w(s.path)},{i1}"statement": {w(s.id)},{i1}"start": {w(s.start)},'
         f'{i1}"end": {w(s.end)},{i1}"text": {w(s.text)},{i1}"kind": {w(s.kind)},{i1}"speaker": {w(s.speaker)},'
         f'{i1}"outlet": {w(s.outlet)},{i1}"cited": {w(s.cited)},{i1}"cue": {w(s.cue)},{i1}"score": {w(ev.score)},'
         f'{i1}"explanation": {w(ev.explain())},{i1}"flags": '
+    )
+    concepts = [
+        f'{{{i3}"concept": {w(c.concept)},{i3}"kind": {w(c.kind)},{i3}"weight": {w(c.weight)},{i3}"hits": '
+        + _listed([
+            f'{{{i5}"term": {w(h.term)},{i5}"surface": {w(h.surface)},{i5}"start": {w(h.start)},'
+            f'{i5}"end": {w(h.end)},{i5}"fold": {w(h.fold)},{i5}"similarity": {w(h.similarity)}{i4}}}'
+            for h in c.hits
+        ], i4, i3) + i2 + "}"
+        for c in ev.concepts
     ]
-    parts.append("[" + i2 + ("," + i2).join([w(f) for f in ev.flags]) + i1 + "]" if ev.flags else "[]")
-    parts.append("," + i1 + '"concepts": ')
-    if ev.concepts:
-        before = "[" + i2
-        for c in ev.concepts:
-            parts.append(f'{before}{{{i3}"concept": {w(c.concept)},{i3}"kind": {w(c.kind)},{i3}"weight": {w(c.weight)},'
-                         f'{i3}"hits": ')
-            if c.hits:
-                hit_before = "[" + i4
-                for h in c.hits:
-                    parts.append(
-                        f'{hit_before}{{{i5}"term": {w(h.term)},{i5}"surface": {w(h.surface)},{i5}"start": {w(h.start)},'
-                        f'{i5}"end": {w(h.end)},{i5}"fold": {w(h.fold)},{i5}"similarity": {w(h.similarity)}{i4}}}'
-                    )
-                    hit_before = "," + i4
-                parts.append(i3 + "]" + i2 + "}")
-            else:
-                parts.append("[]" + i2 + "}")
-            before = "," + i2
-        parts.append(i1 + "]")
-    else:
-        parts.append("[]")
-    parts.append("," + i1 + '"components": ')
-    if ev.components:
-        before = "[" + i2
-        for p in ev.components:
-            parts.append(f'{before}{{{i3}"name": {w(p.name)},{i3}"label": {w(p.label)},{i3}"value": {w(p.value)},'
-                         f'{i3}"points": {w(p.points)}{i2}}}')
-            before = "," + i2
-        parts.append(i1 + "]")
-    else:
-        parts.append("[]")
-    parts.append(_indent(level) + "}")
-    return "".join(parts)
+    components = [
+        f'{{{i3}"name": {w(p.name)},{i3}"label": {w(p.label)},{i3}"value": {w(p.value)},{i3}"points": {w(p.points)}{i2}}}'
+        for p in ev.components
+    ]
+    return (head + _listed([w(f) for f in ev.flags], i2, i1) + "," + i1 + '"concepts": ' + _listed(concepts, i2, i1)
+            + "," + i1 + '"components": ' + _listed(components, i2, i1) + _indent(level) + "}")
+
+
+def _listed(items: list[str], inner: str, outer: str) -> str:
+    """A JSON list of ``items`` (each already written), its members on lines indented by
+    ``inner`` and its closing bracket by ``outer``; ``[]`` when empty."""
+    return "[" + inner + ("," + inner).join(items) + outer + "]" if items else "[]"
 
 
 def _scalar(value: Any) -> str:
@@ -184,15 +170,9 @@ def _pieces(o: Any, level: int) -> Iterator[str]:
             return
         first, after = _indent(level + 1), "," + _indent(level + 1)
         yield "["
-        if o.text is not None:
-            text = o.text
-            for i, item in enumerate(o.items):
-                yield (after if i else first) + text(item, level + 1)
-        else:
-            for i, item in enumerate(o.items):
-                piece = [after if i else first]
-                _encode(o.fn(item), level + 1, piece)
-                yield "".join(piece)
+        text = o.text
+        for i, item in enumerate(o.items):
+            yield (after if i else first) + text(item, level + 1)
         yield _indent(level) + "]"
         return
     if not isinstance(o, _CONTAINERS) or _room(o, _PIECE) >= 0:
@@ -412,5 +392,5 @@ def render_json(table: ProvisionTable, layout: str = "provision") -> str:
 
 def iter_json(table: ProvisionTable, layout: str = "provision") -> Iterator[str]:
     """:func:`render_json` in pieces (what ``planlib table --format json`` writes), each piece of
-    evidence made into its dict only as it is written."""
+    evidence made into its text only as it is written."""
     return iter_dumps(layout_dict(table, layout, lazy=True))
