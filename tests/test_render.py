@@ -460,6 +460,27 @@ def test_evidence_is_written_straight_as_json_writes_its_dict(ev: Evidence, at: 
     assert evidence_text(ev, at) == expected
 
 
+def test_evidence_floats_keep_their_sign_and_their_memory_stays_bounded() -> None:
+    """Remembered floats never stand in for others: 0.0 and -0.0 (equal, written apart) each come
+    out as json writes them, whatever came first; and writing many distinct floats keeps at
+    most the writer's cap of them."""
+    from planlib.render import json as planlib_json
+
+    s = Statement("a#1", "a", "a.txt", 0, 3, "abc", "sentence")
+
+    def ev(weight: float) -> Evidence:
+        return Evidence("p1", s, weight, [ConceptHit("c", "act", weight, [])], [Component("c", "l", weight, weight)], [])
+
+    for weight in (0.0, -0.0, 0.0, 2.5, -2.5, float("nan"), -0.0):
+        piece = ev(weight)
+        expected = json.dumps(planlib_json.evidence_dict(piece), ensure_ascii=False, indent=2)
+        assert planlib_json.evidence_text(piece, 0) == expected
+    kept = planlib_json._WRITERS[float].__self__  # type: ignore[attr-defined]  # the floats remembered
+    for k in range(planlib_json._FLOATS_KEPT + 50):
+        planlib_json.evidence_text(ev(1 + k / 7), 0)
+    assert 0 < len(kept) <= planlib_json._FLOATS_KEPT
+
+
 def test_evidence_holding_other_types_is_written_the_long_way() -> None:
     """A hit whose term is a list, or a score of a float subclass, still comes out as json writes its dict."""
     from planlib.render.json import evidence_dict, evidence_text
