@@ -21,7 +21,7 @@ from typing import Any, overload
 from .errors import PlanlibError
 from .model import Evidence
 
-__all__ = ["BLOCK", "Run", "Spool", "SpooledEvidence"]
+__all__ = ["BLOCK", "Run", "Spool", "SpooledEvidence", "pack", "unpack"]
 
 BLOCK = 256
 """Evidence pickled together, and read back together: what iterating a run holds at once."""
@@ -45,18 +45,21 @@ class Spool:
 
     def write(self, items: Sequence[Evidence]) -> Run:
         """Write ``items`` (already in rank order) as one run."""
-        blocks = []
-        for start in range(0, len(items), self.block):
-            data = pickle.dumps(list(items[start:start + self.block]), protocol=pickle.HIGHEST_PROTOCOL)
-            try:
-                with self._lock:
-                    self._file.seek(self._end)
-                    self._file.write(data)
-            except OSError as exc:
-                raise _failed("cannot write evidence to its temporary file", exc) from None
-            blocks.append((self._end, len(data)))
-            self._end += len(data)
-        return tuple(blocks)
+        return tuple(self._append(pack(items[start:start + self.block])) for start in range(0, len(items), self.block))
+
+    def write_packed(self, data: bytes) -> Run:
+        """Write one block that :func:`pack` made (its evidence in rank order) as a run, unread."""
+        return (self._append(data),)
+
+    def _append(self, data: bytes) -> tuple[int, int]:
+        try:
+            with self._lock:
+                self._file.seek(self._end)
+                self._file.write(data)
+        except OSError as exc:
+            raise _failed("cannot write evidence to its temporary file", exc) from None
+        self._end += len(data)
+        return self._end - len(data), len(data)
 
     def read(self, run: Run) -> Iterator[Evidence]:
         """The evidence of one run, in order, a block at a time."""
@@ -67,8 +70,7 @@ class Spool:
                 raise _failed("cannot read evidence back from its temporary file", exc) from None
             if len(data) != size:
                 raise _failed("cannot read evidence back from its temporary file", OSError("it was cut short"))
-            items: list[Evidence] = pickle.loads(data)
-            yield from items
+            yield from unpack(data)
 
     def _read(self, offset: int, size: int) -> bytes:
         if hasattr(os, "pread"):  # one call, no shared position: safe from any thread
@@ -80,6 +82,17 @@ class Spool:
     def close(self) -> None:
         """Delete the file now (it is deleted when collected anyway)."""
         self._file.close()
+
+
+def pack(items: Sequence[Evidence]) -> bytes:
+    """``items`` as one block of a spool: pickled together, in the order given."""
+    return pickle.dumps(list(items), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(data: bytes) -> list[Evidence]:
+    """The evidence of a block :func:`pack` made."""
+    items: list[Evidence] = pickle.loads(data)
+    return items
 
 
 def _failed(what: str, exc: OSError) -> PlanlibError:

@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 from attrs import field
 
+from . import _spool
 from ._spool import Run, Spool, SpooledEvidence
 from .model import Evidence, Plan, Provision
 
@@ -203,6 +204,7 @@ class Tally:
         self._spool: Spool | None = None
         self._runs: list[list[Run]] = [[] for _ in self.ids]
         self._spilled = [0] * len(self.ids)
+        self._packed: list[list[tuple[bytes, int]]] = [[] for _ in self.ids]  # per provision: blocks of pack(), counts
 
     def add_source(self, info: dict[str, str | None]) -> None:
         """Note a source read (one entry per source id, whatever the order)."""
@@ -241,6 +243,49 @@ class Tally:
         self.evidence = [[] for _ in self.ids]
         self._held = 0
 
+    def pack(self, keep: str | None = None) -> None:
+        """Ready the evidence to go back from a worker and out to the driver's temporary file
+        unread: with ``top=None``, each provision's evidence is sorted and pickled into one
+        block, which :meth:`merge` into a tally that spills writes out as it is, sparing the
+        driver the reading and the writing of every piece. Evidence of the source ``keep``
+        stays as it is (a worker keeps the document its chunk began in, whose offsets the
+        driver may yet move). It is the same tally: what reads its evidence reads the blocks too,
+        and :meth:`unpack` turns them back at once. With a ``top`` nothing is packed: such a
+        tally holds few pieces, and the driver's bars must still cut them."""
+        if self.top is not None:
+            return
+        for i, kept in enumerate(self.evidence):
+            stay = [ev for ev in kept if ev.statement.source == keep] if keep is not None else []
+            going = [ev for ev in kept if ev.statement.source != keep] if stay else kept
+            if going:
+                going.sort(key=_sort_key)
+                self._packed[i].append((_spool.pack(going), len(going)))
+                self.evidence[i] = stay
+                if self._spill_at is not None:
+                    self._held -= len(going)
+
+    def unpack(self) -> None:
+        """Turn the blocks :meth:`pack` made back into evidence held in memory."""
+        for i, blocks in enumerate(self._packed):
+            for data, count in blocks:
+                self.evidence[i].extend(_spool.unpack(data))
+                if self._spill_at is not None:
+                    self._held += count
+            blocks.clear()
+        if self._spill_at is not None and self._held > self._spill_at:
+            self._spill()
+
+    def _take_packed(self, i: int, data: bytes, count: int) -> None:
+        """Take a block of another tally's :meth:`pack` for provision ``i``: out to the
+        temporary file unread if this tally spills, else kept as a block."""
+        if self._spill_at is None:
+            self._packed[i].append((data, count))
+            return
+        if self._spool is None:
+            self._spool = Spool()
+        self._runs[i].append(self._spool.write_packed(data))
+        self._spilled[i] += count
+
     def _all(self, i: int) -> list[Evidence]:
         """Provision ``i``'s evidence, spilled or not, in memory (unsorted)."""
         if self._spool is None or not self._runs[i]:
@@ -256,7 +301,8 @@ class Tally:
         given the :meth:`bars` of the tally this one will merge into, only what beats them."""
         if self.top is not None:
             self.evidence = [self._best(kept) for kept in self.evidence]
-        if bars is not None:
+        if bars is not None and any(bar is not None for bar in bars):
+            self.unpack()
             self.evidence = [
                 kept if bar is None else [ev for ev in kept if ev.sort_key < bar]
                 for kept, bar in zip(self.evidence, bars, strict=True)
@@ -281,6 +327,8 @@ class Tally:
                 incoming = other._all(i)
                 self.evidence[i].extend(incoming)
                 self._held += len(incoming)
+                for data, count in other._packed[i]:
+                    self._take_packed(i, data, count)
             else:
                 self.evidence[i] = self._best(self.evidence[i] + other.evidence[i])
             self.support[i] += other.support[i]
@@ -298,6 +346,7 @@ class Tally:
         """The provision table of everything tallied (``plan`` is the one the tally was made for)."""
         if tuple(p.id for p in plan.provisions) != self.ids:
             raise ValueError("the tally was made for another plan")
+        self.unpack()
         masks = self.supporting.items()
         rows = [  # each provision's set built straight from the masks: no lists of them all besides
             ProvisionRow(p, self._listed(i), self.support[i],

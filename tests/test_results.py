@@ -156,3 +156,59 @@ def test_merge_refuses_other_settings(plan) -> None:  # type: ignore[no-untyped-
     b = planlib.match(plan, [], top=2)
     with pytest.raises(ValueError, match="same plan and settings"):
         a.merge(b)
+
+
+@given(seed=st.integers(0, 2**32 - 1), parts=st.integers(1, 8), spill_at=st.none() | st.integers(1, 60),
+       which=st.sampled_from(range(len(SETTINGS))))
+def test_packed_parts_merge_into_the_whole_table(  # type: ignore[no-untyped-def]
+    plan, scored, seed: int, parts: int, spill_at: int | None, which: int
+) -> None:
+    """Parts packed as workers send them (each part's evidence pickled into blocks, one source's
+    kept out at random) or not, merged in any order into a tally that spills at any size or
+    not at all, and pickled on the way, give the whole table byte for byte."""
+    import pickle
+
+    infos, items = scored
+    settings = SETTINGS[which]
+    rng = random.Random(seed)
+    driver = Tally(plan, settings, spill_at=spill_at)
+    for info in infos:
+        if any(s.source == info["id"] for s, _f in items):
+            driver.add_source(info)
+    for piece in _cut(rng, items, parts):
+        part = Tally(plan, settings)
+        for _s, found in piece:
+            for e in found:
+                if e.score >= settings["min_score"]:
+                    part.add(e)
+        part.statements = len(piece)
+        if rng.random() < 0.75:
+            part.pack(keep=rng.choice([None, piece[0][0].source]))
+        driver.merge(pickle.loads(pickle.dumps(part)))
+    assert driver.table(plan).to_json() == _table(plan, settings, infos, items).to_json()
+
+
+def test_a_packed_tally_holds_its_evidence_in_blocks_and_gives_it_back(plan, scored) -> None:  # type: ignore[no-untyped-def]
+    """With every piece kept, pack leaves in memory only the evidence of the source kept out;
+    a spilling tally takes the blocks without reading them; unpack gives every piece back."""
+    _infos, items = scored
+    settings = SETTINGS[3]
+    part = Tally(plan, settings)
+    for _s, found in items:
+        for e in found:
+            if e.score >= settings["min_score"]:
+                part.add(e)
+    held = sorted(e.sort_key for kept in part.evidence for e in kept)
+    kept_out = items[0][0].source
+    part.pack(keep=kept_out)
+    assert {e.statement.source for kept in part.evidence for e in kept} == {kept_out}
+    driver = Tally(plan, settings, spill_at=10**9)
+    driver.merge(part)
+    assert sum(map(len, driver.evidence)) == sum(map(len, part.evidence))  # the blocks went straight to disk
+    assert sorted(e.sort_key for row in driver.table(plan).rows for e in row.evidence) == held
+    part.unpack()
+    assert sorted(e.sort_key for kept in part.evidence for e in kept) == held
+    capped = Tally(plan, SETTINGS[2])
+    capped.add(next(e for _s, found in items for e in found))
+    capped.pack()
+    assert sum(map(len, capped.evidence)) == 1  # with a top, nothing is packed

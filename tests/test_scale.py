@@ -32,7 +32,8 @@ def corpus_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for i, s in enumerate(src.statements):
             records.append({"text": s.text, "source": src.id.rsplit("/", 1)[-1], "kind": "sentence",
                             "title": f"{src.id} {i}" if i % 2 else None})
-    records = [r for pair in zip(records[::2], records[1::2], strict=False) for r in pair]  # interleave
+    half = (len(records) + 1) // 2  # interleave the first half's lines with the second's
+    records = [r for pair in itertools.zip_longest(records[:half], records[half:]) for r in pair if r is not None]
     records += [{"text": f"Filler sentence number {i}.", "source": "filler"} for i in range(PART_STATEMENTS + 7)]
     path = tmp_path_factory.mktemp("jsonl") / "corpus.jsonl"
     path.write_text("".join(json.dumps({k: v for k, v in r.items() if v is not None}) + "\n" for r in records),
@@ -41,11 +42,21 @@ def corpus_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_stream_sources_gives_the_statements_and_listings_of_iter_sources(corpus_jsonl: Path) -> None:
-    """Streamed parts hold exactly the statements iter_sources reads, in order, under the same listings."""
+    """Streamed parts hold exactly the statements iter_sources reads, each document's in order
+    (the parts come in the file's order, documents interleaved), under the same listings."""
     paths = [corpus_jsonl, CORPUS[0]]
     eager = list(planlib.iter_sources(paths))
     parts = list(planlib.stream_sources(paths))
-    assert [s for src in parts for s in src.statements] == [s for src in eager for s in src.statements]
+
+    def by_document(sources: list[planlib.Source] | list[planlib.SourcePart]) -> dict[str, list[planlib.Statement]]:
+        out: dict[str, list[planlib.Statement]] = {}
+        for src in sources:
+            for s in src.statements:
+                out.setdefault(s.source, []).append(s)
+        return out
+
+    assert by_document(parts) == by_document(eager)
+    assert [s.source for p in parts for s in p.statements] != [s.source for src in eager for s in src.statements]
     listing = {src.id: src.info for src in eager}
     assert all(part.info == listing[part.info["id"]] for part in parts)
     assert max(len(p.statements) for p in parts) == PART_STATEMENTS
@@ -121,6 +132,21 @@ def test_the_end_of_a_jsonl_file_goes_out_in_shrinking_chunks(plan, tmp_path: Pa
     rest = list(itertools.accumulate(reversed(sizes)))[::-1]  # lines from each chunk to the end
     assert all(size <= max(part, -(-left // 4)) + part for size, left in zip(sizes, rest, strict=True))
     assert sizes[-1] <= 2 * part and len(sizes) > 8
+
+
+def test_every_piece_listed_from_chunks_of_interleaved_documents_gives_the_serial_table(  # type: ignore[no-untyped-def]
+    plan, corpus_jsonl: Path, monkeypatch
+) -> None:
+    """With every piece listed, workers send their evidence packed and the driver writes it out
+    unread; where a chunk holds a document met in an earlier chunk besides the one it begins
+    in (lines of documents interleaved), its evidence is still moved to where it stands."""
+    serial = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=30)
+    monkeypatch.setattr(planlib.sources, "PART_STATEMENTS", 25)
+    with ThreadPoolExecutor(2) as pool:
+        parallel = planlib.match(plan, planlib.stream_sources([corpus_jsonl], raw=True), min_score=30,
+                                 executor=pool, batch_size=40)
+    assert parallel.to_json() == serial.to_json()
+    assert sum(len(r.evidence) for r in serial.rows) > 20
 
 
 def test_process_pool_gives_the_serial_table(plan, corpus_jsonl: Path) -> None:  # type: ignore[no-untyped-def]

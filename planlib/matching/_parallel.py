@@ -72,7 +72,17 @@ def tally_batch(
 ) -> Tally:
     """Match one batch (on a worker) and tally its evidence; statements are counted, sources are not.
     The tally goes back holding only the evidence that can still make the table: its ``top``,
-    and of those only what beats ``bars`` (the driver's :meth:`Tally.bars` when it sent the batch)."""
+    and of those only what beats ``bars`` (the driver's :meth:`Tally.bars` when it sent the batch);
+    with ``top=None``, packed (:meth:`Tally.pack`), for the driver to write out unread."""
+    tally = _tallied(key, blob, settings, statements, bars)
+    tally.pack()
+    return tally
+
+
+def _tallied(
+    key: str, blob: bytes, settings: dict[str, Any], statements: Sequence[Statement],
+    bars: Sequence[SortKey | None] | None,
+) -> Tally:
     with uncollected():
         m = _matcher(key, blob)
         min_score = settings["min_score"]
@@ -133,12 +143,16 @@ def tally_chunk(
     """Parse one chunk of a JSONL file and match it (on a worker), ids and offsets counted from
     the chunk's first line: its :func:`tally_batch` and what :func:`place` needs to put it
     in the file. Trimming against the driver's ``bars`` stays safe, since placing only moves
-    a statement later in its document."""
+    a statement later in its document. The evidence of the document the chunk begins in stays
+    out of the packed blocks: in a file whose documents run line after line, it is the one
+    document the driver may have to move."""
     offsets: dict[str, int] = {}
     counts: dict[str, int] = {}
     titles: dict[str, str | None] = {}
     batch = list(matchable(chunk_statements(chunk, offsets, counts, titles.__setitem__), settings["include_all"]))
-    return tally_batch(key, blob, settings, batch, bars), [(d, counts[d], offsets[d], t) for d, t in titles.items()]
+    tally = _tallied(key, blob, settings, batch, bars)
+    tally.pack(keep=next(iter(titles), None))
+    return tally, [(d, counts[d], offsets[d], t) for d, t in titles.items()]
 
 
 class TextFiles(list[TextFile]):
@@ -170,15 +184,22 @@ def chunk_statements(
 def place(part: Tally, summary: Summary, path: str, bases: dict[str, tuple[int, int]], tally: Tally) -> None:
     """Put a chunk's tally where the chunk stands in its file (``path``): shift each document's
     evidence by the records and characters of it before the chunk (``bases``, updated for the
-    next chunk of the file), note the documents first seen, then merge into ``tally``."""
+    next chunk of the file), note the documents first seen, then merge into ``tally``. The
+    packed blocks (all but the chunk's first document, see :func:`tally_chunk`) go on unread
+    unless a document in them was met before (a file whose documents' lines are interleaved)."""
     shifts: dict[str, tuple[int, int]] = {}
-    for doc, records, chars, title in summary:
+    moved = False
+    for k, (doc, records, chars, title) in enumerate(summary):
         base = bases.get(doc)
         if base is None:
             tally.add_source(jsonl_info(doc, path, title))
             base = (0, 0)
+        elif k:
+            moved = True
         shifts[doc] = base
         bases[doc] = (base[0] + records, base[1] + chars)
+    if moved:
+        part.unpack()
     part.evidence = [[_placed(ev, *shifts[ev.statement.source]) for ev in kept] for kept in part.evidence]
     tally.merge(part)
 
