@@ -63,6 +63,17 @@ def _cut(rng: random.Random, items: list, parts: int) -> list[list]:  # type: ig
     return [order[a:b] for a, b in zip([0, *cuts], [*cuts, len(order)], strict=True)]
 
 
+def _tallied(plan, settings, piece) -> Tally:  # type: ignore[no-untyped-def]
+    """A worker's tally of one piece: its evidence at or above the threshold, its statements counted."""
+    part = Tally(plan, settings)
+    for _s, found in piece:
+        for e in found:
+            if e.score >= settings["min_score"]:
+                part.add(e)
+    part.statements = len(piece)
+    return part
+
+
 def _driven(plan, settings, infos, pieces, lag: int) -> tuple[Tally, int]:  # type: ignore[no-untyped-def]
     """Merge the pieces' tallies as the parallel driver does: each cut to the driver's bars as
     they stood ``lag`` pieces before (batches in flight); also how much evidence the bars dropped."""
@@ -74,12 +85,7 @@ def _driven(plan, settings, infos, pieces, lag: int) -> tuple[Tally, int]:  # ty
     history = [driver.bars()]
     dropped = 0
     for piece in pieces:
-        part = Tally(plan, settings)
-        for _s, found in piece:
-            for e in found:
-                if e.score >= settings["min_score"]:
-                    part.add(e)
-        part.statements = len(piece)
+        part = _tallied(plan, settings, piece)
         part.trim()
         before = sum(map(len, part.evidence))
         part.trim(history[max(0, len(history) - 1 - lag)])
@@ -176,12 +182,7 @@ def test_packed_parts_merge_into_the_whole_table(  # type: ignore[no-untyped-def
         if any(s.source == info["id"] for s, _f in items):
             driver.add_source(info)
     for piece in _cut(rng, items, parts):
-        part = Tally(plan, settings)
-        for _s, found in piece:
-            for e in found:
-                if e.score >= settings["min_score"]:
-                    part.add(e)
-        part.statements = len(piece)
+        part = _tallied(plan, settings, piece)
         if rng.random() < 0.75:
             part.pack(keep=rng.choice([None, piece[0][0].source]))
         driver.merge(pickle.loads(pickle.dumps(part)))

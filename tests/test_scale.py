@@ -134,21 +134,6 @@ def test_the_end_of_a_jsonl_file_goes_out_in_shrinking_chunks(plan, tmp_path: Pa
     assert sizes[-1] <= 2 * part and len(sizes) > 8
 
 
-def test_every_piece_listed_from_chunks_of_interleaved_documents_gives_the_serial_table(  # type: ignore[no-untyped-def]
-    plan, corpus_jsonl: Path, monkeypatch
-) -> None:
-    """With every piece listed, workers send their evidence packed and the driver writes it out
-    unread; where a chunk holds a document met in an earlier chunk besides the one it begins
-    in (lines of documents interleaved), its evidence is still moved to where it stands."""
-    serial = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=30)
-    monkeypatch.setattr(planlib.sources, "PART_STATEMENTS", 25)
-    with ThreadPoolExecutor(2) as pool:
-        parallel = planlib.match(plan, planlib.stream_sources([corpus_jsonl], raw=True), min_score=30,
-                                 executor=pool, batch_size=40)
-    assert parallel.to_json() == serial.to_json()
-    assert sum(len(r.evidence) for r in serial.rows) > 20
-
-
 def test_process_pool_gives_the_serial_table(plan, corpus_jsonl: Path) -> None:  # type: ignore[no-untyped-def]
     """Two worker processes, with a gazetteer shipped to them, give the table of a plain run."""
     serial = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=30, top=4)
@@ -393,7 +378,9 @@ def test_chunks_cut_anywhere_give_the_table_of_the_parsed_file(plan, corpus_json
 
 def test_raw_chunks_on_a_process_pool_give_the_serial_table(plan, corpus_jsonl: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Chunks pickled to two worker processes, small enough that documents straddle them, and
-    every piece of evidence kept (no top), give the serial table, evidence spans and all."""
+    every piece of evidence kept (no top), give the serial table, evidence spans and all: the
+    workers' packed evidence is unpacked and moved where a chunk holds a document met in an
+    earlier chunk besides the one it begins in (the corpus's documents are interleaved)."""
     serial = planlib.match(plan, planlib.stream_sources([corpus_jsonl]), min_score=30)
     monkeypatch.setattr(planlib.sources, "PART_STATEMENTS", 37)
     with ProcessPoolExecutor(2) as pool:
