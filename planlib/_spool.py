@@ -15,19 +15,39 @@ import os
 import pickle
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, overload
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from operator import itemgetter
+from typing import Any, Protocol, overload
 
 from .errors import PlanlibError
 from .model import Evidence
 
-__all__ = ["BLOCK", "Run", "Spool", "SpooledEvidence", "pack", "unpack"]
+__all__ = ["BLOCK", "Prerender", "Run", "Spool", "SpooledEvidence", "Texts", "pack", "pack_texts", "unpack"]
 
 BLOCK = 256
 """Evidence pickled together, and read back together: what iterating a run holds at once."""
 
 Run = tuple[tuple[int, int], ...]
 """One sorted run in a spool's file: the offset and size of each of its blocks, in order."""
+
+
+class Prerender(Protocol):
+    """Evidence made into text ahead of writing, where it is found (on a worker): a picklable
+    callable, and a ``key`` naming the text it makes (a format, an indent), so that a writer
+    takes only text it would have made the same (:meth:`SpooledEvidence.texts`)."""
+
+    @property
+    def key(self) -> Hashable:
+        """What names the text: equal keys make equal text of the same evidence."""
+        ...
+
+    def __call__(self, ev: Evidence, /) -> str:
+        """The text of one piece of evidence."""
+        ...
+
+
+Texts = tuple[Hashable, Run]
+"""The texts a :class:`Prerender` made of a run's evidence: its key, and where they lie in the spool."""
 
 
 class Spool:
@@ -51,6 +71,22 @@ class Spool:
         """Write one block that :func:`pack` made (its evidence in rank order) as a run, unread."""
         return (self._append(data),)
 
+    def read_texts(self, run: Run) -> Iterator[tuple[tuple[float, str, int, int, str], str]]:
+        """The (sort key, text) pairs of a run :func:`pack_texts` made, in order."""
+        for offset, size in run:
+            data = self._checked(offset, size)
+            pairs: list[tuple[tuple[float, str, int, int, str], str]] = pickle.loads(data)
+            yield from pairs
+
+    def _checked(self, offset: int, size: int) -> bytes:
+        try:
+            data = self._read(offset, size)
+        except OSError as exc:
+            raise _failed("cannot read evidence back from its temporary file", exc) from None
+        if len(data) != size:
+            raise _failed("cannot read evidence back from its temporary file", OSError("it was cut short"))
+        return data
+
     def _append(self, data: bytes) -> tuple[int, int]:
         try:
             with self._lock:
@@ -64,13 +100,7 @@ class Spool:
     def read(self, run: Run) -> Iterator[Evidence]:
         """The evidence of one run, in order, a block at a time."""
         for offset, size in run:
-            try:
-                data = self._read(offset, size)
-            except OSError as exc:
-                raise _failed("cannot read evidence back from its temporary file", exc) from None
-            if len(data) != size:
-                raise _failed("cannot read evidence back from its temporary file", OSError("it was cut short"))
-            yield from unpack(data)
+            yield from unpack(self._checked(offset, size))
 
     def _read(self, offset: int, size: int) -> bytes:
         if hasattr(os, "pread"):  # one call, no shared position: safe from any thread
@@ -89,6 +119,12 @@ def pack(items: Sequence[Evidence]) -> bytes:
     return pickle.dumps(list(items), protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def pack_texts(items: Sequence[Evidence], render: Callable[[Evidence], str]) -> bytes:
+    """The text ``render`` makes of each of ``items`` (in rank order), with its sort key, as one
+    block of a spool (:meth:`Spool.read_texts` reads it back)."""
+    return pickle.dumps([(ev.sort_key, render(ev)) for ev in items], protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def unpack(data: bytes) -> list[Evidence]:
     """The evidence of a block :func:`pack` made."""
     items: list[Evidence] = pickle.loads(data)
@@ -101,6 +137,9 @@ def _failed(what: str, exc: OSError) -> PlanlibError:
                         hint="free some space there, set TMPDIR to a folder with room, or give --top N")
 
 
+_first, _second = itemgetter(0), itemgetter(1)
+
+
 def _rank(ev: Evidence) -> tuple[float, str, int, int, str]:
     return ev.sort_key
 
@@ -109,13 +148,34 @@ class SpooledEvidence(Sequence[Evidence]):
     """A provision's evidence, best first, part of it in a :class:`Spool`: a read-only sequence
     that reads the spool each time it is iterated, and compares equal to the tuple of the same
     evidence. Indexing walks to the item; ``tuple(...)`` gives it all in memory; pickled, it
-    is that tuple."""
+    is that tuple. ``texts``: for each run, the text a :class:`Prerender` made of its evidence
+    (where one did), which :meth:`texts` gives instead of making it again."""
 
-    def __init__(self, spool: Spool, runs: Iterable[Run], rest: Iterable[Evidence], count: int) -> None:
+    def __init__(
+        self, spool: Spool, runs: Iterable[Run], rest: Iterable[Evidence], count: int,
+        texts: Iterable[Texts | None] | None = None,
+    ) -> None:
         self._spool = spool
         self._runs = tuple(runs)
         self._rest = tuple(rest)
         self._count = count
+        self._texts = tuple(texts) if texts is not None else (None,) * len(self._runs)
+        if len(self._texts) != len(self._runs):
+            raise ValueError("texts must be given for each run, or None")
+
+    def texts(self, render: Prerender) -> Iterator[str]:
+        """``render(ev)`` of each piece, in order: the text made ahead where a prerender of the
+        same key made it (read from the spool, the evidence left unread), else made now."""
+        key = render.key
+
+        def made(run: Run, texts: Texts | None) -> Iterator[tuple[tuple[float, str, int, int, str], str]]:
+            if texts is not None and texts[0] == key:
+                return self._spool.read_texts(texts[1])
+            return ((ev.sort_key, render(ev)) for ev in self._spool.read(run))
+
+        streams = [made(run, texts) for run, texts in zip(self._runs, self._texts, strict=True)]
+        streams.append((ev.sort_key, render(ev)) for ev in self._rest)
+        return map(_second, heapq.merge(*streams, key=_first))
 
     def __len__(self) -> int:
         return self._count

@@ -19,6 +19,7 @@ from .plans import load_plan
 from .render import FORMATS, LAYOUTS, render_pieces
 from .render._progress import Progress
 from .render.compare import COMPARE_FORMATS
+from .render.json import JSON_EVIDENCE
 from .render.versions import MULTI_FORMATS
 from .scale import auto_jobs, executor
 from .sources import PlanlibWarning, iter_sources, read_sources, speaker_index, stream_sources
@@ -245,8 +246,10 @@ def _table(args: argparse.Namespace) -> int:
             return 0
         # With workers, JSONL lines go to them unparsed: they parse what they match.
         streamed = Progress().track(stream_sources(args.sources or None, raw=ex is not None))
+        # Evidence written as JSON is made into its text on the workers, side by side.
+        prerender = JSON_EVIDENCE if fmt == "json" and ex is not None else None
         table = match(plans[0], streamed, min_score=args.min_score, top=args.top, include_all=args.include_all,
-                      executor=ex)
+                      executor=ex, prerender=prerender)
     _emit(render_pieces(table, fmt, args.layout), args.output)
     return 0
 

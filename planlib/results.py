@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 from attrs import field
 
 from . import _spool
-from ._spool import Run, Spool, SpooledEvidence
+from ._spool import Prerender, Run, Spool, SpooledEvidence, Texts
 from .model import Evidence, Plan, Provision
 
-__all__ = ["SPILL_AT", "ProvisionRow", "ProvisionTable", "SortKey", "SpooledEvidence", "Tally"]
+__all__ = ["SPILL_AT", "Prerender", "ProvisionRow", "ProvisionTable", "SortKey", "SpooledEvidence", "Tally"]
 
 SPILL_AT = 4096
 """With ``top=None``, the pieces of evidence a run holds in memory before it writes them out to
@@ -179,10 +179,14 @@ class Tally:
 
     Tallies of disjoint parts of a corpus :meth:`merge` into the tally of the whole, in any
     grouping and order; :meth:`table` turns one into the :class:`ProvisionTable`. Picklable
-    while nothing is spilled, so workers can send theirs back.
+    while nothing is spilled, so workers can send theirs back. ``prerender``: what :meth:`pack`
+    also makes each packed piece into, ahead of writing (see :class:`Prerender`).
     """
 
-    def __init__(self, plan: Plan, settings: Mapping[str, Any], spill_at: int | None = None) -> None:
+    def __init__(
+        self, plan: Plan, settings: Mapping[str, Any], spill_at: int | None = None,
+        prerender: Prerender | None = None,
+    ) -> None:
         self.ids = tuple(p.id for p in plan.provisions)
         self._index = {pid: i for i, pid in enumerate(self.ids)}
         self.settings = _freeze(settings)
@@ -204,7 +208,10 @@ class Tally:
         self._spool: Spool | None = None
         self._runs: list[list[Run]] = [[] for _ in self.ids]
         self._spilled = [0] * len(self.ids)
-        self._packed: list[list[tuple[bytes, int]]] = [[] for _ in self.ids]  # per provision: blocks of pack(), counts
+        self.prerender = prerender
+        # per provision: blocks of pack(), their counts, and the prerender's key and texts of them, if any
+        self._packed: list[list[tuple[bytes, int, tuple[Hashable, bytes] | None]]] = [[] for _ in self.ids]
+        self._texts: list[list[Texts | None]] = [[] for _ in self.ids]  # per run of _runs: its texts, if any
 
     def add_source(self, info: dict[str, str | None]) -> None:
         """Note a source read (one entry per source id, whatever the order)."""
@@ -239,6 +246,7 @@ class Tally:
             if kept:
                 kept.sort(key=_sort_key)
                 self._runs[i].append(self._spool.write(kept))
+                self._texts[i].append(None)
                 self._spilled[i] += len(kept)
         self.evidence = [[] for _ in self.ids]
         self._held = 0
@@ -247,11 +255,14 @@ class Tally:
         """Ready the evidence to go back from a worker and out to the driver's temporary file
         unread: with ``top=None``, each provision's evidence is sorted and pickled into one
         block, which :meth:`merge` into a tally that spills writes out as it is, sparing the
-        driver the reading and the writing of every piece. Evidence of the source ``keep``
-        stays as it is (a worker keeps the document its chunk began in, whose offsets the
-        driver may yet move). It is the same tally: what reads its evidence reads the blocks too,
-        and :meth:`unpack` turns them back at once. With a ``top`` nothing is packed: such a
-        tally holds few pieces, and the driver's bars must still cut them."""
+        driver the reading and the writing of every piece. With a :attr:`prerender`, each block
+        also goes with the text it makes of each piece, which the driver writes out unread too,
+        and a writer of that text takes from there (:meth:`SpooledEvidence.texts`) rather than
+        make it again: the making is done on the workers, side by side. Evidence of the source
+        ``keep`` stays as it is (a worker keeps the document its chunk began in, whose offsets
+        the driver may yet move). It is the same tally: what reads its evidence reads the blocks
+        too, and :meth:`unpack` turns them back at once (their texts dropped). With a ``top``
+        nothing is packed: such a tally holds few pieces, and the driver's bars must still cut them."""
         if self.top is not None:
             return
         for i, kept in enumerate(self.evidence):
@@ -259,7 +270,9 @@ class Tally:
             going = [ev for ev in kept if ev.statement.source != keep] if stay else kept
             if going:
                 going.sort(key=_sort_key)
-                self._packed[i].append((_spool.pack(going), len(going)))
+                render = self.prerender
+                texts = None if render is None else (render.key, _spool.pack_texts(going, render))
+                self._packed[i].append((_spool.pack(going), len(going), texts))
                 self.evidence[i] = stay
                 if self._spill_at is not None:
                     self._held -= len(going)
@@ -267,7 +280,7 @@ class Tally:
     def unpack(self) -> None:
         """Turn the blocks :meth:`pack` made back into evidence held in memory."""
         for i, blocks in enumerate(self._packed):
-            for data, count in blocks:
+            for data, count, _texts in blocks:
                 self.evidence[i].extend(_spool.unpack(data))
                 if self._spill_at is not None:
                     self._held += count
@@ -275,15 +288,16 @@ class Tally:
         if self._spill_at is not None and self._held > self._spill_at:
             self._spill()
 
-    def _take_packed(self, i: int, data: bytes, count: int) -> None:
-        """Take a block of another tally's :meth:`pack` for provision ``i``: out to the
-        temporary file unread if this tally spills, else kept as a block."""
+    def _take_packed(self, i: int, data: bytes, count: int, texts: tuple[Hashable, bytes] | None) -> None:
+        """Take a block of another tally's :meth:`pack` for provision ``i``, with its texts if
+        any: out to the temporary file unread if this tally spills, else kept as a block."""
         if self._spill_at is None:
-            self._packed[i].append((data, count))
+            self._packed[i].append((data, count, texts))
             return
         if self._spool is None:
             self._spool = Spool()
         self._runs[i].append(self._spool.write_packed(data))
+        self._texts[i].append(None if texts is None else (texts[0], self._spool.write_packed(texts[1])))
         self._spilled[i] += count
 
     def _all(self, i: int) -> list[Evidence]:
@@ -327,8 +341,8 @@ class Tally:
                 incoming = other._all(i)
                 self.evidence[i].extend(incoming)
                 self._held += len(incoming)
-                for data, count in other._packed[i]:
-                    self._take_packed(i, data, count)
+                for data, count, texts in other._packed[i]:
+                    self._take_packed(i, data, count, texts)
             else:
                 self.evidence[i] = self._best(self.evidence[i] + other.evidence[i])
             self.support[i] += other.support[i]
@@ -361,7 +375,7 @@ class Tally:
         rest = self._best(list(self.evidence[i]))
         if self._spool is None or not self._runs[i]:
             return rest
-        return SpooledEvidence(self._spool, self._runs[i], rest, self._spilled[i] + len(rest))
+        return SpooledEvidence(self._spool, self._runs[i], rest, self._spilled[i] + len(rest), self._texts[i])
 
     def __getstate__(self) -> dict[str, Any]:
         if self._spool is not None:

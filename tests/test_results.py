@@ -213,3 +213,51 @@ def test_a_packed_tally_holds_its_evidence_in_blocks_and_gives_it_back(plan, sco
     capped.add(next(e for _s, found in items for e in found))
     capped.pack()
     assert sum(map(len, capped.evidence)) == 1  # with a top, nothing is packed
+
+
+class _Marking:
+    """A prerender whose text names its key and the piece, noting each piece it makes text of."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.calls = 0
+
+    def __call__(self, ev: Evidence) -> str:
+        self.calls += 1
+        return f"{self.key}|{ev.provision}|{ev.statement.source}|{ev.statement.id}|{ev.score!r}"
+
+
+def test_texts_made_ahead_are_read_back_in_rank_order_not_made_again(plan, scored) -> None:  # type: ignore[no-untyped-def]
+    """Parts packed with a prerender (half of them) send the text of what they pack; a writer with
+    the same key gets every piece's text in rank order and makes only the rest, a writer
+    with another key makes it all; either way the text is the writer's own of each piece."""
+    import pickle
+
+    from planlib.results import SpooledEvidence
+
+    _infos, items = scored
+    settings = SETTINGS[3]
+    driver = Tally(plan, settings, spill_at=7)
+    ahead = 0
+    for k, piece in enumerate(_cut(random.Random(5), items, 6)):
+        maker = _Marking("mine") if k % 2 == 0 else None
+        part = Tally(plan, settings, prerender=maker)
+        for _s, found in piece:
+            for e in found:
+                if e.score >= settings["min_score"]:
+                    part.add(e)
+        keep = piece[0][0].source
+        if maker is not None:
+            ahead += sum(e.statement.source != keep for kept in part.evidence for e in kept)
+        part.pack(keep=keep)
+        assert maker is None or maker.calls == sum(count for blocks in part._packed for _d, count, _t in blocks)
+        driver.merge(pickle.loads(pickle.dumps(part)))
+    rows = driver.table(plan).rows
+    spooled = [r.evidence for r in rows if isinstance(r.evidence, SpooledEvidence)]
+    pieces = sum(len(ev) for ev in spooled)
+    assert spooled and 0 < ahead < pieces
+    for key, made_here in (("mine", pieces - ahead), ("theirs", pieces)):
+        writer, reference = _Marking(key), _Marking(key)
+        for ev in spooled:
+            assert list(ev.texts(writer)) == [reference(e) for e in ev]
+        assert writer.calls == made_here, key

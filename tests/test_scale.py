@@ -143,6 +143,35 @@ def test_process_pool_gives_the_serial_table(plan, corpus_jsonl: Path) -> None: 
     assert parallel.to_json() == serial.to_json()
 
 
+def test_workers_make_the_json_of_the_evidence_and_the_table_is_the_same(plan, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With JSON_EVIDENCE given, pool workers write the JSON text of the evidence they pack, and
+    writing the table takes it: the bytes of a plain run, with most pieces' text not made here."""
+    from planlib.render import json as render_json
+
+    records = [{"text": s.text, "source": src.id.rsplit("/", 1)[-1]}
+               for src in planlib.read_sources(CORPUS) for s in src.statements]  # each document's lines together
+    path = tmp_path / "grouped.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    serial = planlib.match(plan, planlib.stream_sources([path]), min_score=30)
+    monkeypatch.setattr(planlib.sources, "PART_STATEMENTS", 40)  # many chunks, each holding several documents
+    with ProcessPoolExecutor(2) as pool:
+        parallel = planlib.match(plan, planlib.stream_sources([path], raw=True), min_score=30, executor=pool,
+                                 batch_size=80, prerender=render_json.JSON_EVIDENCE)
+    made = 0
+    evidence_text = render_json._evidence_text
+
+    def counted(ev: planlib.Evidence, level: int) -> str:
+        nonlocal made
+        made += 1
+        return evidence_text(ev, level)
+
+    monkeypatch.setattr(render_json, "_evidence_text", counted)
+    written = "".join(render_json.iter_json(parallel))
+    pieces = sum(len(r.evidence) for r in parallel.rows)
+    assert written == serial.to_json()
+    assert pieces > 100 and made < pieces // 2
+
+
 def test_progress_reports_statements_matched(plan, seed_sources) -> None:  # type: ignore[no-untyped-def]
     """The progress callback sees a rising count that ends at the number of statements read."""
     seen: list[int] = []

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .. import results
 from ..model import Plan, Source, Statement
 from ..places import Gazetteer
-from ..results import ProvisionTable, Tally
+from ..results import Prerender, ProvisionTable, Tally
 from ..sources import JsonlChunk, TextFile, jsonl_info
 from ._parallel import DEFAULT_BATCH, SKIPPED_KINDS, batched, chunk_statements, matchable, recipe, run, uncollected, work
 from .scoring import COMPONENTS, KIND_FACTORS, Matcher, Weights
@@ -53,6 +53,7 @@ def match(
     executor: Executor | None = None,
     batch_size: int = DEFAULT_BATCH,
     progress: Callable[[int], None] | None = None,
+    prerender: Prerender | None = None,
 ) -> ProvisionTable:
     """Map the statements of ``sources`` to the provisions of ``plan``.
 
@@ -72,7 +73,11 @@ def match(
     lines and are parsed there, and text files (:class:`~planlib.sources.TextFile`) as text,
     laid out there, which spares this process the parsing and the sentence splitting;
     without an executor, chunks are parsed and text files read here. ``progress``, if given, is called with the number of statements
-    matched so far, now and then. While it runs, the cyclic garbage collector is off (matching
+    matched so far, now and then. ``prerender``: with an executor and ``top=None``, the
+    workers also make the evidence they find into this text (say
+    :data:`planlib.render.json.JSON_EVIDENCE`, what ``--format json`` writes), which writing
+    the table then reads rather than makes (:meth:`~planlib.results.SpooledEvidence.texts`);
+    the table is the same either way. While it runs, the cyclic garbage collector is off (matching
     makes next to no cycles; it is back on at the end, and in processes forked meanwhile).
     """
     if not 0 <= min_score <= 100:
@@ -87,7 +92,7 @@ def match(
         sources = stream_sources()
     settings = {"min_score": float(min_score), "top": top, "include_all": include_all}
     with uncollected():  # the collector's full passes would walk the caller's heap too, again and again
-        return _match(plan, sources, settings, gazetteer, matcher, executor, batch_size, progress)
+        return _match(plan, sources, settings, gazetteer, matcher, executor, batch_size, progress, prerender)
 
 
 def _match(
@@ -99,13 +104,14 @@ def _match(
     executor: Executor | None,
     batch_size: int,
     progress: Callable[[int], None] | None,
+    prerender: Prerender | None = None,
 ) -> ProvisionTable:
     tally = Tally(plan, settings, spill_at=results.SPILL_AT)  # read at each run, so that it can be set
     if executor is not None:
         key, blob = recipe(plan, gazetteer, matcher)
         in_flight = 2 * max(1, getattr(executor, "_max_workers", 0) or 4)
         items = work(sources, tally, settings["include_all"], batch_size, max(1, batch_size // _RAMP), in_flight)
-        run(executor, key, blob, settings, items, tally, progress, in_flight)
+        run(executor, key, blob, settings, items, tally, progress, in_flight, prerender)
     else:
         _tally_here(plan, sources, tally, settings, gazetteer, matcher, batch_size, progress)
     return tally.table(plan)  # the matcher, its word cache and the last batch are gone by now: a lower peak

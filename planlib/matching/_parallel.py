@@ -27,7 +27,7 @@ import attrs
 
 from ..model import _STATEMENT_FIELDS, Evidence, Plan, Source, Statement, trusted_statement
 from ..places import Gazetteer
-from ..results import SortKey, Tally
+from ..results import Prerender, SortKey, Tally
 from ..sources import JsonlChunk, SourcePart, TextFile, jsonl_info, place_statement
 from .scoring import Matcher
 from .vocabulary import Vocabulary
@@ -68,25 +68,26 @@ def _matcher(key: str, blob: bytes) -> Matcher:
 
 def tally_batch(
     key: str, blob: bytes, settings: dict[str, Any], statements: Sequence[Statement],
-    bars: Sequence[SortKey | None] | None = None,
+    bars: Sequence[SortKey | None] | None = None, prerender: Prerender | None = None,
 ) -> Tally:
     """Match one batch (on a worker) and tally its evidence; statements are counted, sources are not.
     The tally goes back holding only the evidence that can still make the table: its ``top``,
     and of those only what beats ``bars`` (the driver's :meth:`Tally.bars` when it sent the batch);
-    with ``top=None``, packed (:meth:`Tally.pack`), for the driver to write out unread."""
-    tally = _tallied(key, blob, settings, statements, bars)
+    with ``top=None``, packed (:meth:`Tally.pack`, with the texts of ``prerender`` if given),
+    for the driver to write out unread."""
+    tally = _tallied(key, blob, settings, statements, bars, prerender)
     tally.pack()
     return tally
 
 
 def _tallied(
     key: str, blob: bytes, settings: dict[str, Any], statements: Sequence[Statement],
-    bars: Sequence[SortKey | None] | None,
+    bars: Sequence[SortKey | None] | None, prerender: Prerender | None = None,
 ) -> Tally:
     with uncollected():
         m = _matcher(key, blob)
         min_score = settings["min_score"]
-        tally = Tally(m.plan, settings)
+        tally = Tally(m.plan, settings, prerender=prerender)
         for found in m.evidence_batch(statements):
             for ev in found:
                 if ev.score >= min_score:
@@ -139,6 +140,7 @@ characters of text (a newline after each) the chunk holds of it, and its first r
 
 def tally_chunk(
     key: str, blob: bytes, settings: dict[str, Any], chunk: JsonlChunk, bars: Sequence[SortKey | None] | None = None,
+    prerender: Prerender | None = None,
 ) -> tuple[Tally, Summary]:
     """Parse one chunk of a JSONL file and match it (on a worker), ids and offsets counted from
     the chunk's first line: its :func:`tally_batch` and what :func:`place` needs to put it
@@ -150,7 +152,7 @@ def tally_chunk(
     counts: dict[str, int] = {}
     titles: dict[str, str | None] = {}
     batch = list(matchable(chunk_statements(chunk, offsets, counts, titles.__setitem__), settings["include_all"]))
-    tally = _tallied(key, blob, settings, batch, bars)
+    tally = _tallied(key, blob, settings, batch, bars, prerender)
     tally.pack(keep=next(iter(titles), None))
     return tally, [(d, counts[d], offsets[d], t) for d, t in titles.items()]
 
@@ -161,13 +163,13 @@ class TextFiles(list[TextFile]):
 
 def tally_texts(
     key: str, blob: bytes, settings: dict[str, Any], files: Sequence[TextFile],
-    bars: Sequence[SortKey | None] | None = None,
+    bars: Sequence[SortKey | None] | None = None, prerender: Prerender | None = None,
 ) -> tuple[Tally, list[dict[str, str | None]]]:
     """Read text files (on a worker) and match their statements: their :func:`tally_batch`,
     and each file's source listing, in order, for the driver to note."""
     sources = [f.read() for f in files]
     batch = [s for src in sources for s in matchable(src.statements, settings["include_all"])]
-    return tally_batch(key, blob, settings, batch, bars), [src.info for src in sources]
+    return tally_batch(key, blob, settings, batch, bars, prerender), [src.info for src in sources]
 
 
 def chunk_statements(
@@ -248,10 +250,12 @@ def run(
     tally: Tally,
     progress: Callable[[int], None] | None,
     in_flight: int,
+    prerender: Prerender | None = None,
 ) -> None:
     """Send every batch or chunk to ``executor``, at most ``in_flight`` at a time, merging
     results into ``tally`` in the order they were sent (so the first error in the input is the
-    one raised, and each chunk is placed after the chunks of its file before it)."""
+    one raised, and each chunk is placed after the chunks of its file before it). The workers
+    make the texts of ``prerender``, if given, of what they pack."""
     pending: deque[tuple[cf.Future[Any], JsonlChunk | TextFiles | None]] = deque()
     bases: dict[str, dict[str, tuple[int, int]]] = {}  # per JSONL file: per document, what came before
     done_statements = 0
@@ -277,12 +281,12 @@ def run(
     try:
         for item in work:
             if isinstance(item, JsonlChunk):
-                future = executor.submit(tally_chunk, key, blob, settings, item, tally.bars())
+                future = executor.submit(tally_chunk, key, blob, settings, item, tally.bars(), prerender)
                 pending.append((future, item))
             elif isinstance(item, TextFiles):
-                pending.append((executor.submit(tally_texts, key, blob, settings, item, tally.bars()), item))
+                pending.append((executor.submit(tally_texts, key, blob, settings, item, tally.bars(), prerender), item))
             else:
-                pending.append((executor.submit(tally_batch, key, blob, settings, item, tally.bars()), None))
+                pending.append((executor.submit(tally_batch, key, blob, settings, item, tally.bars(), prerender), None))
             if len(pending) >= in_flight:
                 collect()
         while pending:

@@ -6,11 +6,16 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import attrs
+
 from ..model import Evidence, Statement
-from ..results import ProvisionTable
+from ..results import ProvisionTable, SpooledEvidence
 from ._common import by_source, covered, version
 
-__all__ = ["Each", "dumps", "evidence_dict", "iter_dumps", "iter_json", "layout_dict", "render_json", "statement_dict", "table_dict"]
+__all__ = [
+    "EVIDENCE_LEVEL", "JSON_EVIDENCE", "Each", "JsonEvidence", "dumps", "evidence_dict", "iter_dumps", "iter_json",
+    "layout_dict", "render_json", "statement_dict", "table_dict",
+]
 
 
 def statement_dict(s: Statement) -> dict[str, Any]:
@@ -49,7 +54,7 @@ def table_dict(table: ProvisionTable, *, lazy: bool = False) -> dict[str, Any]:
     (:func:`evidence_text`), so that a table of many thousand pieces is never held as dicts
     or text all at once."""
     def listed(evidence: Sequence[Evidence]) -> list[dict[str, Any]] | Each:
-        return Each(evidence, evidence_text) if lazy else [evidence_dict(e) for e in evidence]
+        return Each(evidence, evidence_text, JsonEvidence) if lazy else [evidence_dict(e) for e in evidence]
 
     return {
         "planlib": version(),
@@ -71,13 +76,45 @@ def table_dict(table: ProvisionTable, *, lazy: bool = False) -> dict[str, Any]:
 
 class Each:
     """A list :func:`iter_dumps` writes item by item, each as ``text(item, level)`` gives its JSON
-    at indent ``level``, made only as it is written (:func:`dumps` and ``json`` do not take it)."""
+    at indent ``level``, made only as it is written (:func:`dumps` and ``json`` do not take it).
+    ``made``: for items that are :class:`~planlib.results.SpooledEvidence`, what makes the
+    :class:`~planlib.results.Prerender` of ``text`` at a level, so that text made ahead is
+    taken (:meth:`~planlib.results.SpooledEvidence.texts`) rather than made again."""
 
-    __slots__ = ("items", "text")
+    __slots__ = ("items", "made", "text")
 
-    def __init__(self, items: Sequence[Any], text: Callable[[Any, int], str]) -> None:
+    def __init__(
+        self, items: Sequence[Any], text: Callable[[Any, int], str], made: Callable[[int], JsonEvidence] | None = None,
+    ) -> None:
         self.items = items
         self.text = text
+        self.made = made
+
+
+@attrs.frozen
+class JsonEvidence:
+    """Evidence as :func:`iter_json` writes it at indent ``level`` (:func:`evidence_text`): a
+    :class:`~planlib.results.Prerender` for :func:`planlib.match`, so that workers make the
+    text of the evidence they find, side by side, and writing the table only copies it."""
+
+    level: int
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """``("json", level)``: what names the text it makes."""
+        return ("json", self.level)
+
+    def __call__(self, ev: Evidence) -> str:
+        """:func:`evidence_text` at this level."""
+        return evidence_text(ev, self.level)
+
+
+EVIDENCE_LEVEL = 4
+"""The indent level of each piece of evidence in the JSON of a table, in every layout (the
+document, its ``provisions``, a provision, its ``evidence``, the piece)."""
+
+JSON_EVIDENCE = JsonEvidence(EVIDENCE_LEVEL)
+"""The prerender of ``planlib table --format json``: each piece as :func:`iter_json` writes it."""
 
 
 def evidence_text(ev: Evidence, level: int) -> str:
@@ -168,9 +205,13 @@ def _pieces(o: Any, level: int) -> Iterator[str]:
             return
         first, after = _indent(level + 1), "," + _indent(level + 1)
         yield "["
-        text = o.text
-        for i, item in enumerate(o.items):
-            yield (after if i else first) + text(item, level + 1)
+        if o.made is not None and isinstance(o.items, SpooledEvidence):
+            for i, made in enumerate(o.items.texts(o.made(level + 1))):
+                yield (after if i else first) + made
+        else:
+            text = o.text
+            for i, item in enumerate(o.items):
+                yield (after if i else first) + text(item, level + 1)
         yield _indent(level) + "]"
         return
     if not isinstance(o, _CONTAINERS) or _room(o, _PIECE) >= 0:
